@@ -1,0 +1,215 @@
+"""YAML model and data files -> checked records; every problem is one InputError naming file and key.
+
+The model file holds the design and the initial weights (lecture Steps 1 b and 2); the data file
+holds the observations (Step 1 a, already normalized). The lecture's own pair ships in nnstep/data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import numpy as np
+import yaml
+
+from .activations import ACTIVATIONS
+from .costs import COSTS
+from .network import Model
+
+
+class InputError(Exception):
+    """A file that cannot be used, with the file, the key and what was expected."""
+
+    def __init__(self, path: str | Path, key: Optional[str], message: str):
+        self.path, self.key = str(path), key
+        where = f"{self.path}: {key}" if key else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader with YAML 1.2 scalars: `ON`, `yes`, `no` stay strings; `1e-3` is a number."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\d[\d_]*\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)$"),
+    list("-+0123456789."),
+)
+# integers must still win over floats for plain digits
+_Loader.yaml_implicit_resolvers = {
+    first: sorted(resolvers, key=lambda r: r[0] != "tag:yaml.org,2002:int")
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file with the safe loader; a missing or malformed file is an InputError."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, None, "is a directory, expected a YAML file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, None, f"cannot be read ({exc.__class__.__name__})") from None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise InputError(path, None, f"malformed YAML{line}: {problem}") from None
+
+
+def _mapping(path: str | Path, doc: Any) -> dict:
+    if not isinstance(doc, dict):
+        raise InputError(path, None, "expected a YAML mapping of keys (see nnstep --help)")
+    return doc
+
+
+def _require(path: str | Path, doc: dict, key: str) -> Any:
+    if key not in doc:
+        raise InputError(path, key, "missing key")
+    return doc[key]
+
+
+def _number(path: str | Path, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(path, key, f"expected a number, got {value!r}")
+    if not math.isfinite(value):
+        raise InputError(path, key, f"expected a finite number, got {value!r}")
+    return float(value)
+
+
+def _vector(path: str | Path, key: str, value: Any, length: int) -> np.ndarray:
+    if not isinstance(value, list) or len(value) != length:
+        raise InputError(path, key, f"expected a list of {length} numbers, got {value!r}")
+    return np.array([_number(path, f"{key}[{i}]", v) for i, v in enumerate(value)], dtype=float)
+
+
+def _matrix(path: str | Path, key: str, value: Any, rows: int, cols: int) -> np.ndarray:
+    if not isinstance(value, list) or len(value) != rows:
+        raise InputError(path, key, f"expected {rows} rows of {cols} numbers ({rows}x{cols}), got {value!r}")
+    return np.array([_vector(path, f"{key}[{i}]", r, cols) for i, r in enumerate(value)], dtype=float).reshape(rows, cols)
+
+
+def _name(path: str | Path, key: str, value: Any, known: dict) -> str:
+    if value not in known:
+        raise InputError(path, key, f"expected one of {', '.join(known)}, got {value!r}")
+    return value
+
+
+def load_model(path: str | Path) -> Model:
+    """Read a model file: layers, activation, learning_rate, weights and biases, all checked."""
+    doc = _mapping(path, read_yaml(path))
+    layers = _require(path, doc, "layers")
+    if (
+        not isinstance(layers, list)
+        or len(layers) < 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in layers)
+    ):
+        raise InputError(path, "layers", f"expected a list of at least 2 positive whole numbers, got {layers!r}")
+    n_weight_layers = len(layers) - 1
+
+    act = doc.get("activation", "sigmoid")
+    names = act if isinstance(act, list) else [act] * n_weight_layers
+    if len(names) != n_weight_layers:
+        raise InputError(path, "activation", f"expected one name or a list of {n_weight_layers}, got {act!r}")
+    activations = tuple(_name(path, "activation", n, ACTIVATIONS) for n in names)
+
+    lr = _number(path, "learning_rate", _require(path, doc, "learning_rate"))
+    if lr <= 0:
+        raise InputError(path, "learning_rate", f"expected a positive number, got {lr!r}")
+    cost = _name(path, "cost", doc.get("cost", "half_squared_error"), COSTS)
+
+    weights = _require(path, doc, "weights")
+    if not isinstance(weights, list) or len(weights) != n_weight_layers:
+        raise InputError(path, "weights", f"expected {n_weight_layers} matrices (one per layer after the input layer)")
+    biases = _require(path, doc, "biases")
+    if not isinstance(biases, list) or len(biases) != n_weight_layers:
+        raise InputError(path, "biases", f"expected {n_weight_layers} lists (one per layer after the input layer)")
+    return Model(
+        layers=tuple(layers),
+        weights=tuple(
+            _matrix(path, f"weights[{l}]", w, layers[l], layers[l + 1]) for l, w in enumerate(weights)
+        ),
+        biases=tuple(_vector(path, f"biases[{l}]", b, layers[l + 1]) for l, b in enumerate(biases)),
+        activations=activations,
+        learning_rate=lr,
+        cost=cost,
+    )
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Observations: inputs (n x inputs), targets (n x outputs), their column names, and the
+    numbers (from 1) of rows the slides do not print but were recovered."""
+
+    inputs: np.ndarray
+    targets: np.ndarray
+    input_names: tuple[str, ...]
+    target_names: tuple[str, ...]
+    recovered: frozenset[int]
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+
+def load_data(path: str | Path) -> Dataset:
+    """Read a data file: columns, targets (the rest are inputs, in order) and rows."""
+    doc = _mapping(path, read_yaml(path))
+    columns = _require(path, doc, "columns")
+    if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
+        raise InputError(path, "columns", f"expected a list of column names, got {columns!r}")
+    if len(set(columns)) != len(columns):
+        raise InputError(path, "columns", f"expected distinct column names, got {columns!r}")
+    targets = _require(path, doc, "targets")
+    if not isinstance(targets, list) or not targets or any(t not in columns for t in targets):
+        raise InputError(path, "targets", f"expected a list of names from columns {columns!r}, got {targets!r}")
+    if len(targets) == len(columns):
+        raise InputError(path, "targets", "expected at least one column left over as an input")
+    rows = _require(path, doc, "rows")
+    if not isinstance(rows, list) or not rows:
+        raise InputError(path, "rows", "expected a list of at least one row")
+    table = np.array([_vector(path, f"rows[{i}]", r, len(columns)) for i, r in enumerate(rows)], dtype=float)
+    recovered = doc.get("recovered", [])
+    if not isinstance(recovered, list) or not all(
+        isinstance(r, int) and not isinstance(r, bool) and 1 <= r <= len(rows) for r in recovered
+    ):
+        raise InputError(path, "recovered", f"expected a list of row numbers from 1 to {len(rows)}, got {recovered!r}")
+    target_idx = [columns.index(t) for t in targets]
+    input_idx = [i for i in range(len(columns)) if i not in target_idx]
+    return Dataset(
+        inputs=table[:, input_idx],
+        targets=table[:, target_idx],
+        input_names=tuple(columns[i] for i in input_idx),
+        target_names=tuple(targets),
+        recovered=frozenset(recovered),
+    )
+
+
+def check_fit(model: Model, data: Dataset, model_path: str | Path, data_path: str | Path) -> None:
+    """The data's input and target columns must match the model's first and last layer sizes."""
+    if data.inputs.shape[1] != model.layers[0]:
+        raise InputError(
+            data_path, "columns",
+            f"{data.inputs.shape[1]} input columns, but {model_path} has {model.layers[0]} input nodes (layers[0])",
+        )
+    if data.targets.shape[1] != model.layers[-1]:
+        raise InputError(
+            data_path, "targets",
+            f"{data.targets.shape[1]} target columns, but {model_path} has {model.layers[-1]} output nodes",
+        )
+
+
+def lecture_file(name: str) -> Path:
+    """Path of a file of the lecture example shipped inside the package (model.yaml, data.yaml)."""
+    return Path(__file__).parent / "data" / "lecture" / name

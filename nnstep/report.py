@@ -1,0 +1,46 @@
+"""Records of the core -> plain dicts for `--format json`, at full precision (no rounding)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from .network import Backward, CostSummary, ForwardPass, Model
+
+
+def _lists(arrays) -> list:
+    return [np.asarray(a).tolist() for a in arrays]
+
+
+def model_json(model: Model) -> dict[str, Any]:
+    """weights[l][i][j]: from node i of layer l to node j of layer l + 1; biases[l][j]."""
+    return {"weights": _lists(model.weights), "biases": _lists(model.biases)}
+
+
+def forward_json(fp: ForwardPass, cost: CostSummary) -> dict[str, Any]:
+    return {
+        "input_sums": _lists(fp.input_sums),
+        "activations": _lists(fp.activations),
+        "cost": {"observations": cost.observations.tolist(), "sum": cost.sum, "mean": cost.mean},
+    }
+
+
+def backward_json(bw: Backward) -> dict[str, Any]:
+    return {
+        "errors": _lists(bw.errors),
+        "bpes": _lists(bw.bpes),
+        "gradients": {"weights": _lists(bw.weight_gradients), "biases": _lists(bw.bias_gradients)},
+    }
+
+
+def step_json(
+    model: Model, fp: ForwardPass, cost: CostSummary, bw: Optional[Backward] = None, **extra: Any
+) -> dict[str, Any]:
+    """One command's JSON: the weights shown (after the update for update/train), the forward
+    pass, and with backprop its errors, BPEs and gradients."""
+    out = {**model_json(model), **forward_json(fp, cost)}
+    if bw is not None:
+        out.update(backward_json(bw))
+    out.update(extra)
+    return out
