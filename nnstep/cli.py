@@ -13,8 +13,6 @@ from typing import Callable, Optional
 
 import click
 
-from . import files, network
-from .files import InputError, lecture_file
 
 
 class InputProblem(click.ClickException):
@@ -24,6 +22,10 @@ class InputProblem(click.ClickException):
 
 
 def _inputs(model_path: Optional[Path], data_path: Optional[Path]):
+    """Load and check the model and data files (the lecture's when not given)."""
+    from . import files
+    from .files import InputError, lecture_file
+
     model_path = model_path or lecture_file("model.yaml")
     data_path = data_path or lecture_file("data.yaml")
     try:
@@ -32,6 +34,13 @@ def _inputs(model_path: Optional[Path], data_path: Optional[Path]):
     except InputError as exc:
         raise InputProblem(str(exc)) from None
     return model, data
+
+
+def _step(model, data):
+    """Steps 3-6 once on the whole data set."""
+    from .network import step
+
+    return step(model, data.inputs, data.targets)
 
 
 def common_options(f: Callable) -> Callable:
@@ -120,7 +129,7 @@ def main(ctx: click.Context) -> None:
         model, data = _inputs(None, None)
         from .tables import Precision
 
-        s = network.step(model, data.inputs, data.targets)
+        s = _step(model, data)
         p = Precision.slides()
         _print(*_forward_views(model, data, s, p, "Steps 3-4: Forward pass and cost"),
                *_backprop_views(model, data, s, p), *_update_views(model, s, p))
@@ -141,7 +150,7 @@ def forward(model, data, precision, fmt):
     """
     from .tables import precision_for
 
-    s = network.step(model, data.inputs, data.targets)
+    s = _step(model, data)
     if fmt == "json":
         from .report import step_json
 
@@ -164,7 +173,7 @@ def backprop(model, data, precision, fmt):
     """
     from .tables import precision_for
 
-    s = network.step(model, data.inputs, data.targets)
+    s = _step(model, data)
     if fmt == "json":
         from .report import step_json
 
@@ -187,7 +196,7 @@ def update(model, data, precision, fmt):
     """
     from .tables import bias_table, precision_for, weights_table
 
-    s = network.step(model, data.inputs, data.targets)
+    s = _step(model, data)
     if fmt == "json":
         from .report import step_json
 
@@ -249,6 +258,8 @@ def train(model, data, precision, fmt, epochs, goal):
 
 def _run_training(model, data, epochs, goal, show_progress):
     """Train, with a progress bar on stderr when it is a terminal."""
+    from . import network
+
     if not (show_progress and sys.stderr.isatty()):
         return network.train(model, data.inputs, data.targets, epochs, goal)
     from rich.console import Console

@@ -69,7 +69,7 @@ def read_yaml(path: str | Path) -> Any:
         raise InputError(path, None, f"malformed YAML{line}: {problem}") from None
 
 
-def _mapping(path: str | Path, doc: Any) -> dict:
+def expect_mapping(path: str | Path, doc: Any) -> dict:
     if not isinstance(doc, dict):
         raise InputError(path, None, "expected a YAML mapping of keys (see nnstep --help)")
     return doc
@@ -109,7 +109,7 @@ def _name(path: str | Path, key: str, value: Any, known: dict) -> str:
 
 def load_model(path: str | Path) -> Model:
     """Read a model file: layers, activation, learning_rate, weights and biases, all checked."""
-    doc = _mapping(path, read_yaml(path))
+    doc = expect_mapping(path, read_yaml(path))
     layers = _require(path, doc, "layers")
     if (
         not isinstance(layers, list)
@@ -165,7 +165,7 @@ class Dataset:
 
 def load_data(path: str | Path) -> Dataset:
     """Read a data file: columns, targets (the rest are inputs, in order) and rows."""
-    doc = _mapping(path, read_yaml(path))
+    doc = expect_mapping(path, read_yaml(path))
     columns = _require(path, doc, "columns")
     if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
         raise InputError(path, "columns", f"expected a list of column names, got {columns!r}")

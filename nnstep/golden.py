@@ -1,0 +1,196 @@
+"""Golden files: numbers transcribed from the lecture material, recomputed and compared.
+
+A golden file (fixtures/golden/FORMAT.md) lists printed numbers with where they are printed and
+their printed precision. `check` recomputes each with the core, rounds it to that precision and
+says whether the slide's number is reproduced; listed errata must still differ.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from . import network
+from .files import Dataset, InputError, expect_mapping, read_yaml
+from .labels import fmt, node_index
+from .network import Model, Step
+
+QUANTITY_KEYS = {
+    "x": ("node", "row"),
+    "y": ("node", "row"),
+    "input_sum": ("node", "row"),
+    "activation": ("node", "row"),
+    "cost": ("row",),
+    "cost_sum": (),
+    "cost_mean": (),
+    "error": ("node", "row"),
+    "bpe": ("node", "row"),
+    "gradient_weight": ("from", "to"),
+    "gradient_bias": ("node",),
+    "weight": ("from", "to", "after"),
+    "bias": ("node", "after"),
+    "weight_one_row": ("from", "to", "row"),
+    "bias_one_row": ("node", "row"),
+}
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A printed number the math does not give: what it should be and the likely slip."""
+
+    computed: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One printed number: where, what (quantity and its keys), the printed value and decimals."""
+
+    where: str
+    quantity: str
+    keys: dict[str, Any]
+    printed: float
+    decimals: int
+    epoch: int = 1
+    relation: str = "eq"
+    erratum: Optional[Erratum] = None
+    note: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """Something printed that is no number of the example (e.g. a garbled partial-build cell)."""
+
+    where: str
+    printed: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Golden:
+    source: str
+    example: str
+    entries: list[Entry]
+    unchecked: list[Unchecked] = field(default_factory=list)
+
+
+def load_golden(path: str | Path) -> Golden:
+    """Read and check a golden file (format: fixtures/golden/FORMAT.md)."""
+    doc = expect_mapping(path, read_yaml(path))
+    for key in ("source", "example", "entries"):
+        if key not in doc:
+            raise InputError(path, key, "missing key")
+    entries = []
+    for n, e in enumerate(doc["entries"]):
+        key = f"entries[{n}]"
+        if not isinstance(e, dict) or e.get("quantity") not in QUANTITY_KEYS:
+            raise InputError(path, f"{key}.quantity", f"expected one of {', '.join(QUANTITY_KEYS)}")
+        missing = [k for k in ("where", "printed", "decimals", *QUANTITY_KEYS[e["quantity"]]) if k not in e]
+        if missing:
+            raise InputError(path, f"{key}.{missing[0]}", "missing key")
+        err = e.get("erratum")
+        entries.append(
+            Entry(
+                where=str(e["where"]),
+                quantity=e["quantity"],
+                keys={k: e[k] for k in QUANTITY_KEYS[e["quantity"]]},
+                printed=float(e["printed"]),
+                decimals=int(e["decimals"]),
+                epoch=int(e.get("epoch", 1)),
+                relation=e.get("relation", "eq"),
+                erratum=Erratum(float(err["computed"]), str(err["reason"])) if err else None,
+                note=e.get("note"),
+            )
+        )
+    unchecked = [Unchecked(str(u["where"]), str(u["printed"]), str(u["reason"])) for u in doc.get("unchecked") or []]
+    return Golden(str(doc["source"]), str(doc["example"]), entries, unchecked)
+
+
+class Calculator:
+    """Every quantity a golden file can name, computed from one model and data set."""
+
+    def __init__(self, model: Model, data: Dataset, epochs: set[int], afters: set[int]):
+        self.data = data
+        self.nodes = node_index(model.layers)
+        self.steps: dict[int, Step] = {}
+        self.models: dict[int, Model] = {0: model}
+        last = max(epochs | {a + 1 for a in afters} | {1})
+        for epoch in range(1, last + 1):
+            s = network.step(model, data.inputs, data.targets)
+            if epoch in epochs:
+                self.steps[epoch] = s
+            if epoch in afters:
+                self.models[epoch] = s.updated
+            model = s.updated
+
+    def _node(self, label: str) -> tuple[int, int]:
+        if label not in self.nodes:
+            raise KeyError(f"no node {label!r} in this network (nodes: {', '.join(self.nodes)})")
+        return self.nodes[label]
+
+    def value(self, e: Entry) -> float:
+        k, s = e.keys, self.steps.get(e.epoch)
+        q = e.quantity
+        row = k.get("row", 1) - 1
+        if q in ("x", "y"):
+            _, j = self._node(k["node"])
+            return float((self.data.inputs if q == "x" else self.data.targets)[row, j])
+        if q == "cost":
+            return float(s.cost.observations[row])
+        if q in ("cost_sum", "cost_mean"):
+            return s.cost.sum if q == "cost_sum" else s.cost.mean
+        if q in ("weight", "gradient_weight", "weight_one_row"):
+            (l, i), (l2, j) = self._node(k["from"]), self._node(k["to"])
+            if l2 != l + 1:
+                raise KeyError(f"no weight from {k['from']} to {k['to']}")
+            if q == "weight":
+                return float(self.models[k["after"]].weights[l][i, j])
+            if q == "gradient_weight":
+                return float(s.backward.weight_gradients[l][i, j])
+            a_from = s.forward.layer_inputs(l)[row, i]
+            return float(s.model.weights[l][i, j] - s.model.learning_rate * s.backward.bpes[l][row, j] * a_from)
+        l, j = self._node(k["node"])
+        if q == "bias":
+            return float(self.models[k["after"]].biases[l - 1][j])
+        if q == "gradient_bias":
+            return float(s.backward.bias_gradients[l - 1][j])
+        if q == "bias_one_row":
+            return float(s.model.biases[l - 1][j] - s.model.learning_rate * s.backward.bpes[l - 1][row, j])
+        table = {"input_sum": s.forward.input_sums, "activation": s.forward.activations,
+                 "error": s.backward.errors, "bpe": s.backward.bpes}[q]
+        return float(table[l - 1][row, j])
+
+
+@dataclass(frozen=True)
+class Check:
+    """One entry with its computed value and whether the printed number is reproduced."""
+
+    entry: Entry
+    computed: float
+
+    @property
+    def reproduced(self) -> bool:
+        e = self.entry
+        if e.relation == "lt":
+            return self.computed < e.printed
+        return fmt(self.computed, e.decimals) == fmt(e.printed, e.decimals)
+
+    @property
+    def erratum_confirmed(self) -> bool:
+        """A listed erratum still differs from the slide, and its recorded value is the math's."""
+        e = self.entry
+        return (
+            e.erratum is not None
+            and not self.reproduced
+            and math.isclose(e.erratum.computed, self.computed, abs_tol=10 ** -(e.decimals + 1))
+        )
+
+
+def check(golden: Golden, model: Model, data: Dataset) -> list[Check]:
+    """Recompute every entry of a golden file."""
+    epochs = {e.epoch for e in golden.entries}
+    afters = {e.keys["after"] for e in golden.entries if "after" in e.keys}
+    calc = Calculator(model, data, epochs, afters)
+    return [Check(e, calc.value(e)) for e in golden.entries]

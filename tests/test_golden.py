@@ -1,0 +1,63 @@
+"""Every number the lecture material prints, recomputed and rounded to its printed precision.
+
+The golden files are transcriptions of the slides (fixtures/golden/FORMAT.md). A printed number
+that the math does not give must be listed as an erratum; a listed erratum must still differ.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from nnstep.files import load_data, load_model
+from nnstep.golden import check, load_golden
+from nnstep.labels import fmt
+
+from .conftest import FIXTURES
+
+GOLDEN_FILES = sorted((FIXTURES / "golden").glob("*.yaml"))
+
+
+@lru_cache(maxsize=None)
+def checks_of(path: Path):
+    golden = load_golden(path)
+    example = FIXTURES / golden.example
+    return golden, check(golden, load_model(example / "model.yaml"), load_data(example / "data.yaml"))
+
+
+def _line(c) -> str:
+    e = c.entry
+    return f"{e.where}: printed {e.printed:.{e.decimals}f}, computed {fmt(c.computed, e.decimals + 2)}"
+
+
+def test_golden_files_exist():
+    names = {p.stem for p in GOLDEN_FILES}
+    assert {"lecture", "two_neuron"} <= names
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
+def test_printed_numbers_are_reproduced(path):
+    _, checks = checks_of(path)
+    wrong = [_line(c) for c in checks if c.entry.erratum is None and not c.reproduced]
+    assert not wrong, "numbers not reproduced and not listed as errata:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
+def test_listed_errata_still_differ(path):
+    _, checks = checks_of(path)
+    stale = [_line(c) + f" (erratum says {c.entry.erratum.computed})"
+             for c in checks if c.entry.erratum is not None and not c.erratum_confirmed]
+    assert not stale, "errata that no longer differ, or whose computed value is not the math's:\n" + "\n".join(stale)
+
+
+@pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
+def test_every_entry_names_its_source(path):
+    golden, _ = checks_of(path)
+    assert golden.source.endswith(".txt")
+    seeds = FIXTURES.parent.parent / "shared" / "seeds"
+    if seeds.is_dir():
+        assert (seeds / golden.source).is_file()
+    for e in golden.entries:
+        assert e.where.strip() and e.decimals >= 0
+        if e.erratum is not None:
+            assert len(e.erratum.reason) > 10, e.where
