@@ -69,6 +69,12 @@ def read_yaml(path: str | Path) -> Any:
         raise InputError(path, None, f"malformed YAML{line}: {problem}") from None
 
 
+def _show(value: Any, limit: int = 60) -> str:
+    """A value as it appears in an error message, cut short so the message stays one line."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def expect_mapping(path: str | Path, doc: Any) -> dict:
     if not isinstance(doc, dict):
         raise InputError(path, None, "expected a YAML mapping of keys (see nnstep --help)")
@@ -83,27 +89,27 @@ def _require(path: str | Path, doc: dict, key: str) -> Any:
 
 def _number(path: str | Path, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(path, key, f"expected a number, got {value!r}")
+        raise InputError(path, key, f"expected a number, got {_show(value)}")
     if not math.isfinite(value):
-        raise InputError(path, key, f"expected a finite number, got {value!r}")
+        raise InputError(path, key, f"expected a finite number, got {_show(value)}")
     return float(value)
 
 
 def _vector(path: str | Path, key: str, value: Any, length: int) -> np.ndarray:
     if not isinstance(value, list) or len(value) != length:
-        raise InputError(path, key, f"expected a list of {length} numbers, got {value!r}")
+        raise InputError(path, key, f"expected a list of {length} numbers, got {_show(value)}")
     return np.array([_number(path, f"{key}[{i}]", v) for i, v in enumerate(value)], dtype=float)
 
 
 def _matrix(path: str | Path, key: str, value: Any, rows: int, cols: int) -> np.ndarray:
     if not isinstance(value, list) or len(value) != rows:
-        raise InputError(path, key, f"expected {rows} rows of {cols} numbers ({rows}x{cols}), got {value!r}")
+        raise InputError(path, key, f"expected {rows} rows of {cols} numbers ({rows}x{cols}), got {_show(value)}")
     return np.array([_vector(path, f"{key}[{i}]", r, cols) for i, r in enumerate(value)], dtype=float).reshape(rows, cols)
 
 
 def _name(path: str | Path, key: str, value: Any, known: dict) -> str:
     if value not in known:
-        raise InputError(path, key, f"expected one of {', '.join(known)}, got {value!r}")
+        raise InputError(path, key, f"expected one of {', '.join(known)}, got {_show(value)}")
     return value
 
 
@@ -116,18 +122,18 @@ def load_model(path: str | Path) -> Model:
         or len(layers) < 2
         or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in layers)
     ):
-        raise InputError(path, "layers", f"expected a list of at least 2 positive whole numbers, got {layers!r}")
+        raise InputError(path, "layers", f"expected a list of at least 2 positive whole numbers, got {_show(layers)}")
     n_weight_layers = len(layers) - 1
 
     act = doc.get("activation", "sigmoid")
     names = act if isinstance(act, list) else [act] * n_weight_layers
     if len(names) != n_weight_layers:
-        raise InputError(path, "activation", f"expected one name or a list of {n_weight_layers}, got {act!r}")
+        raise InputError(path, "activation", f"expected one name or a list of {n_weight_layers}, got {_show(act)}")
     activations = tuple(_name(path, "activation", n, ACTIVATIONS) for n in names)
 
     lr = _number(path, "learning_rate", _require(path, doc, "learning_rate"))
     if lr <= 0:
-        raise InputError(path, "learning_rate", f"expected a positive number, got {lr!r}")
+        raise InputError(path, "learning_rate", f"expected a positive number, got {_show(lr)}")
     cost = _name(path, "cost", doc.get("cost", "half_squared_error"), COSTS)
 
     weights = _require(path, doc, "weights")
@@ -168,12 +174,12 @@ def load_data(path: str | Path) -> Dataset:
     doc = expect_mapping(path, read_yaml(path))
     columns = _require(path, doc, "columns")
     if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
-        raise InputError(path, "columns", f"expected a list of column names, got {columns!r}")
+        raise InputError(path, "columns", f"expected a list of column names, got {_show(columns)}")
     if len(set(columns)) != len(columns):
-        raise InputError(path, "columns", f"expected distinct column names, got {columns!r}")
+        raise InputError(path, "columns", f"expected distinct column names, got {_show(columns)}")
     targets = _require(path, doc, "targets")
     if not isinstance(targets, list) or not targets or any(t not in columns for t in targets):
-        raise InputError(path, "targets", f"expected a list of names from columns {columns!r}, got {targets!r}")
+        raise InputError(path, "targets", f"expected a list of names from columns {_show(columns)}, got {_show(targets)}")
     if len(targets) == len(columns):
         raise InputError(path, "targets", "expected at least one column left over as an input")
     rows = _require(path, doc, "rows")
@@ -184,7 +190,7 @@ def load_data(path: str | Path) -> Dataset:
     if not isinstance(recovered, list) or not all(
         isinstance(r, int) and not isinstance(r, bool) and 1 <= r <= len(rows) for r in recovered
     ):
-        raise InputError(path, "recovered", f"expected a list of row numbers from 1 to {len(rows)}, got {recovered!r}")
+        raise InputError(path, "recovered", f"expected a list of row numbers from 1 to {len(rows)}, got {_show(recovered)}")
     target_idx = [columns.index(t) for t in targets]
     input_idx = [i for i in range(len(columns)) if i not in target_idx]
     return Dataset(
