@@ -216,6 +216,14 @@ def check_fit(model: Model, data: Dataset, model_path: str | Path, data_path: st
         )
 
 
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def example_file(example: str, name: str) -> Path:
+    """A file shipped inside the package: data/<example>/<name>, e.g. the lecture's model.yaml."""
+    return DATA_DIR / example / name
+
+
 def lecture_file(name: str) -> Path:
     """Path of a file of the lecture example shipped inside the package (model.yaml, data.yaml)."""
-    return Path(__file__).parent / "data" / "lecture" / name
+    return example_file("lecture", name)
