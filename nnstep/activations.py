@@ -7,24 +7,41 @@ The lecture uses the sigmoid everywhere; the others are the menu of the course s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Optional
 
 import numpy as np
 
 
 @dataclass(frozen=True)
 class Activation:
-    """f(z), and f'(z) given both the input sum z and the activation a = f(z)."""
+    """f(z); f'(z) given the input sum z and the activation a = f(z) (None where f' is not
+    elementwise or does not exist); `output_only` for softmax, `trainable` False for step."""
 
     name: str
     formula: str
     f: Callable[[np.ndarray], np.ndarray]
-    df: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    df: Optional[Callable[[np.ndarray, np.ndarray], np.ndarray]]
+    output_only: bool = False
+    trainable: bool = True
+
+    def bpe(self, z: np.ndarray, a: np.ndarray, error: np.ndarray) -> np.ndarray:
+        """BPE = dCost/dz from error = dCost/da: error * f'(z), or the Jacobian product for softmax."""
+        if self.name == "softmax":
+            # dCost/dz_k = a_k (error_k - sum_j error_j a_j)
+            return a * (error - np.sum(error * a, axis=1, keepdims=True))
+        if self.df is None:
+            raise ValueError(f"the {self.name} activation has no derivative: it cannot be trained")
+        return error * self.df(z, a)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     # 1 / (1 + e^-z), written with tanh so that no large |z| overflows
     return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
 
 
 ACTIVATIONS: dict[str, Activation] = {
@@ -35,5 +52,7 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("tanh", "tanh(x)", np.tanh, lambda z, a: 1.0 - a * a),
         Activation("relu", "max(0, x)", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(float)),
         Activation("linear", "x", lambda z: z, lambda z, a: np.ones_like(z)),
+        Activation("softmax", "e^x_k / sum_j e^x_j", _softmax, None, output_only=True),
+        Activation("step", "1 if x > 0 else 0", lambda z: (z > 0).astype(float), None, trainable=False),
     )
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Callable, Optional
@@ -21,7 +22,7 @@ class InputProblem(click.ClickException):
     exit_code = 2
 
 
-def _inputs(model_path: Optional[Path], data_path: Optional[Path]):
+def _inputs(model_path: Optional[Path], data_path: Optional[Path], overrides=None, trainable=False):
     """Load and check the model and data files (the lecture's when not given)."""
     from . import files
     from .files import InputError, lecture_file
@@ -29,9 +30,15 @@ def _inputs(model_path: Optional[Path], data_path: Optional[Path]):
     model_path = model_path or lecture_file("model.yaml")
     data_path = data_path or lecture_file("data.yaml")
     try:
-        model, data = files.load_model(model_path), files.load_data(data_path)
+        model, data = files.load_model(model_path, overrides), files.load_data(data_path)
         files.check_fit(model, data, model_path, data_path)
+        if trainable:
+            files.check_trainable(model, model_path)
     except InputError as exc:
+        key = re.split(r"[.\[]", exc.key or "")[0]
+        if overrides and key in overrides and exc.path == str(model_path):
+            option = next(o for o, k in CONVENTIONS.items() if k == key).replace("_mode", "").replace("_", "-")
+            raise InputProblem(f"--{option}: {exc.detail}") from None
         raise InputProblem(str(exc)) from None
     return model, data
 
@@ -43,8 +50,54 @@ def _step(model, data):
     return step(model, data.inputs, data.targets)
 
 
+def _activation_list(ctx, param, value):
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",")]
+    from .activations import ACTIVATIONS
+
+    for name in names:
+        if name not in ACTIVATIONS:
+            raise click.BadParameter(f"expected names from {', '.join(ACTIVATIONS)}, got {name!r}")
+    return names[0] if len(names) == 1 else names
+
+
+CONVENTIONS = {
+    # option name -> model-file key
+    "activation": "activation", "cost": "cost", "reduction": "reduction", "update_mode": "update",
+    "batch_size": "batch_size", "layer_updates": "layer_updates", "update_biases": "update_biases",
+    "optimizer": "optimizer", "learning_rate": "learning_rate",
+}
+
+
+def convention_options(f: Callable) -> Callable:
+    """Options that override the model file's conventions (each default: the file's, else the lecture's)."""
+    options = [
+        click.option("--activation", callback=_activation_list, metavar="NAME[,NAME...]",
+                     help="sigmoid, tanh, relu, linear, softmax (output layer only), step (forward only); "
+                          "one name, or one per layer after the input layer."),
+        click.option("--cost", type=click.Choice(["half_squared_error", "squared_error", "binary_cross_entropy",
+                                                    "categorical_cross_entropy"]),
+                     help="Cost of one observation (lecture: half_squared_error, 1/2 (yhat - y)^2)."),
+        click.option("--reduction", type=click.Choice(["sum", "mean"]),
+                     help="Costs and gradients summed (lecture) or averaged over observations."),
+        click.option("--update", "update_mode", type=click.Choice(["batch", "online", "minibatch"]),
+                     help="batch (lecture): one update per epoch; online: one per row; minibatch: one per --batch-size rows."),
+        click.option("--batch-size", type=click.IntRange(min=1), help="Rows per update with --update minibatch."),
+        click.option("--layer-updates", type=click.Choice(["simultaneous", "sequential"]),
+                     help="simultaneous (lecture), or sequential: output layer first, hidden errors through its new weights."),
+        click.option("--update-biases/--freeze-biases", default=None, help="Learn the biases (lecture) or keep them fixed."),
+        click.option("--optimizer", type=click.Choice(["gd", "momentum", "adam"]),
+                     help="gd (lecture), momentum or adam (default parameters; set others in the model file)."),
+        click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Learning rate (lecture: 0.5)."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 def common_options(f: Callable) -> Callable:
-    """--model, --data, --precision and --format, shared by every command."""
+    """--model, --data, --precision, --format and the convention options, shared by every command."""
 
     @click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False),
                   help="Model file (YAML): layers, activation, learning_rate, weights, biases. "
@@ -55,9 +108,13 @@ def common_options(f: Callable) -> Callable:
                   help="Decimals for every number. Default: each number as precise as the slides print it.")
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
                   help="table: the slides' tables; json: every number at full precision.")
+    @convention_options
     @functools.wraps(f)
     def wrapper(model_path, data_path, precision, fmt, **kwargs):
-        model, data = _inputs(model_path, data_path)
+        overrides = {key: kwargs.pop(option) for option, key in CONVENTIONS.items()}
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        trainable = f.__name__ != "forward"
+        model, data = _inputs(model_path, data_path, overrides, trainable)
         return f(model=model, data=data, precision=precision, fmt=fmt, **kwargs)
 
     return wrapper
@@ -260,6 +317,13 @@ def _run_training(model, data, epochs, goal, show_progress):
     """Train, with a progress bar on stderr when it is a terminal."""
     from . import network
 
+    try:
+        return _train_with_progress(network, model, data, epochs, goal, show_progress)
+    except network.Diverged as exc:
+        raise click.ClickException(f"{exc}; try a smaller --learning-rate") from None
+
+
+def _train_with_progress(network, model, data, epochs, goal, show_progress):
     if not (show_progress and sys.stderr.isatty()):
         return network.train(model, data.inputs, data.targets, epochs, goal)
     from rich.console import Console

@@ -1,6 +1,7 @@
 """Cost functions: the cost of one observation and its derivative by the output.
 
 Step 4 of the lecture: Cost_i = 1/2 (yhat_i - y_i)^2, so error_ON = dCost/dyhat = yhat - y.
+The others are those of the course slides (003): squared error and the cross-entropies.
 """
 
 from __future__ import annotations
@@ -9,6 +10,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+# Cross-entropies take log(yhat): keep yhat inside (0, 1) so that a saturated output gives a
+# large finite cost instead of infinity.
+_EPS = 1e-15
+
+
+def _clip(yhat: np.ndarray) -> np.ndarray:
+    return np.clip(yhat, _EPS, 1.0 - _EPS)
 
 
 @dataclass(frozen=True)
@@ -24,11 +33,17 @@ class Cost:
 COSTS: dict[str, Cost] = {
     c.name: c
     for c in (
-        Cost(
-            "half_squared_error",
-            "1/2 (yhat - y)^2",
-            lambda yhat, y: 0.5 * np.sum((yhat - y) ** 2, axis=1),
-            lambda yhat, y: yhat - y,
-        ),
+        Cost("half_squared_error", "1/2 (yhat - y)^2",
+             lambda yhat, y: 0.5 * np.sum((yhat - y) ** 2, axis=1),
+             lambda yhat, y: yhat - y),
+        Cost("squared_error", "(yhat - y)^2",
+             lambda yhat, y: np.sum((yhat - y) ** 2, axis=1),
+             lambda yhat, y: 2.0 * (yhat - y)),
+        Cost("binary_cross_entropy", "-(y log yhat + (1 - y) log(1 - yhat))",
+             lambda yhat, y: -np.sum(y * np.log(_clip(yhat)) + (1 - y) * np.log(1 - _clip(yhat)), axis=1),
+             lambda yhat, y: (_clip(yhat) - y) / (_clip(yhat) * (1 - _clip(yhat)))),
+        Cost("categorical_cross_entropy", "-sum_k y_k log yhat_k",
+             lambda yhat, y: -np.sum(y * np.log(_clip(yhat)), axis=1),
+             lambda yhat, y: -y / _clip(yhat)),
     )
 }

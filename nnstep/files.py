@@ -18,13 +18,15 @@ import yaml
 from .activations import ACTIVATIONS
 from .costs import COSTS
 from .network import Model
+from .optimizers import NAMES as OPTIMIZERS
+from .optimizers import Optimizer
 
 
 class InputError(Exception):
     """A file that cannot be used, with the file, the key and what was expected."""
 
     def __init__(self, path: str | Path, key: Optional[str], message: str):
-        self.path, self.key = str(path), key
+        self.path, self.key, self.detail = str(path), key, message
         where = f"{self.path}: {key}" if key else self.path
         super().__init__(f"{where}: {message}")
 
@@ -113,9 +115,10 @@ def _name(path: str | Path, key: str, value: Any, known: dict) -> str:
     return value
 
 
-def load_model(path: str | Path) -> Model:
-    """Read a model file: layers, activation, learning_rate, weights and biases, all checked."""
-    doc = expect_mapping(path, read_yaml(path))
+def load_model(path: str | Path, overrides: Optional[dict[str, Any]] = None) -> Model:
+    """Read a model file: layers, activation, learning_rate, weights and biases, and the optional
+    convention keys, all checked. `overrides` (from command-line options) replace file keys."""
+    doc = {**expect_mapping(path, read_yaml(path)), **(overrides or {})}
     layers = _require(path, doc, "layers")
     if (
         not isinstance(layers, list)
@@ -130,6 +133,8 @@ def load_model(path: str | Path) -> Model:
     if len(names) != n_weight_layers:
         raise InputError(path, "activation", f"expected one name or a list of {n_weight_layers}, got {_show(act)}")
     activations = tuple(_name(path, "activation", n, ACTIVATIONS) for n in names)
+    if any(ACTIVATIONS[n].output_only for n in activations[:-1]):
+        raise InputError(path, "activation", "softmax is for the output layer only")
 
     lr = _number(path, "learning_rate", _require(path, doc, "learning_rate"))
     if lr <= 0:
@@ -139,7 +144,8 @@ def load_model(path: str | Path) -> Model:
     weights = _require(path, doc, "weights")
     if not isinstance(weights, list) or len(weights) != n_weight_layers:
         raise InputError(path, "weights", f"expected {n_weight_layers} matrices (one per layer after the input layer)")
-    biases = _require(path, doc, "biases")
+    has_biases = "biases" in doc and doc["biases"] is not None
+    biases = doc["biases"] if has_biases else [[0.0] * n for n in layers[1:]]
     if not isinstance(biases, list) or len(biases) != n_weight_layers:
         raise InputError(path, "biases", f"expected {n_weight_layers} lists (one per layer after the input layer)")
     return Model(
@@ -151,7 +157,59 @@ def load_model(path: str | Path) -> Model:
         activations=activations,
         learning_rate=lr,
         cost=cost,
+        has_biases=has_biases,
+        **_conventions(path, doc),
     )
+
+
+def _choice(path: str | Path, doc: dict, key: str, choices: tuple[str, ...]) -> str:
+    value = doc.get(key, choices[0])
+    if value not in choices:
+        raise InputError(path, key, f"expected one of {', '.join(choices)}, got {_show(value)}")
+    return value
+
+
+def _conventions(path: str | Path, doc: dict) -> dict[str, Any]:
+    """The optional keys that pick a convention; each default is the lecture's."""
+    update = _choice(path, doc, "update", ("batch", "online", "minibatch"))
+    batch_size = doc.get("batch_size", 1)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise InputError(path, "batch_size", f"expected a whole number of at least 1, got {_show(batch_size)}")
+    if update == "minibatch" and "batch_size" not in doc:
+        raise InputError(path, "batch_size", "missing key (needed with update: minibatch; or give --batch-size)")
+    update_biases = doc.get("update_biases", True)
+    if not isinstance(update_biases, bool):
+        raise InputError(path, "update_biases", f"expected true or false, got {_show(update_biases)}")
+    return {
+        "reduction": _choice(path, doc, "reduction", ("sum", "mean")),
+        "update": update,
+        "batch_size": batch_size,
+        "layer_updates": _choice(path, doc, "layer_updates", ("simultaneous", "sequential")),
+        "update_biases": update_biases,
+        "optimizer": _optimizer(path, doc.get("optimizer", "gd")),
+    }
+
+
+def _optimizer(path: str | Path, value: Any) -> Optimizer:
+    """`optimizer: adam`, or a mapping `{name: adam, beta1: 0.9, beta2: 0.999, epsilon: 1e-8}`."""
+    spec = {"name": value} if isinstance(value, str) else value
+    if not isinstance(spec, dict) or spec.get("name") not in OPTIMIZERS:
+        raise InputError(path, "optimizer", f"expected one of {', '.join(OPTIMIZERS)} (or a mapping with a name), got {_show(value)}")
+    params = {}
+    for key, given in spec.items():
+        if key == "name":
+            continue
+        if key not in ("beta", "beta1", "beta2", "epsilon"):
+            raise InputError(path, f"optimizer.{key}", "expected one of beta (momentum), beta1, beta2, epsilon (adam)")
+        params[key] = _number(path, f"optimizer.{key}", given)
+    return Optimizer(spec["name"], **params)
+
+
+def check_trainable(model: Model, path: str | Path) -> None:
+    """Backpropagation needs f': the step activation is for the forward pass only."""
+    for name in model.activations:
+        if not ACTIVATIONS[name].trainable:
+            raise InputError(path, "activation", f"{name} has no derivative: use it with forward only, not to train")
 
 
 @dataclass(frozen=True)
