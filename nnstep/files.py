@@ -260,6 +260,39 @@ def load_data(path: str | Path) -> Dataset:
     )
 
 
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write a file so that it is either all there or not changed: a temporary file beside it,
+    then a rename."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _number_text(value: float) -> str:
+    """A number for a YAML file: whole numbers as such (class labels 0, 1), others at full precision."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+
+
+def data_yaml(columns: list[str], targets: list[str], rows: list[list[float]], recovered=()) -> str:
+    """A data file's text, numbers at full precision (repr), one row per line."""
+    lines = [f"columns: [{', '.join(columns)}]", f"targets: [{', '.join(targets)}]"]
+    if recovered:
+        lines.append(f"recovered: [{', '.join(str(r) for r in sorted(recovered))}]")
+    lines.append("rows:")
+    lines += [f"  - [{', '.join(_number_text(v) for v in row)}]" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
 def check_fit(model: Model, data: Dataset, model_path: str | Path, data_path: str | Path) -> None:
     """The data's input and target columns must match the model's first and last layer sizes."""
     if data.inputs.shape[1] != model.layers[0]:

@@ -159,3 +159,32 @@ def bias_table(layers: tuple[int, ...], rows: dict[str, Sequence[np.ndarray]], p
 def precision_for(decimals: Optional[int], epoch: int = 1) -> Precision:
     """The slides' precision, or `decimals` everywhere when the user asked for it."""
     return Precision.slides(epoch) if decimals is None else Precision.uniform(decimals)
+
+
+def normalize_tables(data: Dataset, z, decimals: Optional[int]) -> list[Table]:
+    """Step 1 a): the means and sample standard deviations, then the z-scores beside the targets."""
+    stats = _table("Step 1 a): z-scores")
+    stats.add_column("")
+    for name in data.input_names:
+        stats.add_column(subscript(name), justify="right")
+    stats.add_row("mean", *[fmt(v, 6).rstrip("0").rstrip(".") for v in z.means])
+    stats.add_row("std", *[fmt(v, 6) for v in z.stds])
+    shown = 6 if decimals is None else decimals
+    t = _table("Normalized data", _caption(data))
+    t.add_column("#", justify="right")
+    for name in data.target_names + data.input_names:
+        t.add_column(subscript(name), justify="right")
+    for i in range(len(data)):
+        t.add_row(_row_label(data, i), *[_target(v, shown) for v in data.targets[i]],
+                  *[fmt(v, shown) for v in z.values[i]])
+    return [stats, t]
+
+
+def gradcheck_table(rows, decimals: int) -> Table:
+    """Backprop's gradient beside the central finite difference, per weight and bias."""
+    t = _table("Gradient check: backprop against (C(w + h) - C(w - h)) / 2h")
+    for name in ("", "backprop", "finite diff.", "rel. diff."):
+        t.add_column(name, justify="right" if name else "left")
+    for name, analytic, numeric, rel in rows:
+        t.add_row(subscript(name), fmt(analytic, decimals), fmt(numeric, decimals), f"{rel:.1e}")
+    return t
