@@ -121,11 +121,24 @@ def common_options(f: Callable) -> Callable:
 
 
 def _print(*renderables) -> None:
+    """Print tables with their title above and caption below as plain lines, so that a narrow
+    table does not wrap them."""
     from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
     console = Console()
     for r in renderables:
+        if r is None:
+            continue
+        title = caption = None
+        if isinstance(r, Table):
+            title, caption, r.title, r.caption = r.title, r.caption, None, None
+        if title:
+            console.print(Text(str(title), style="bold"))
         console.print(r)
+        if caption:
+            console.print(Text(str(caption), style="dim"))
         console.print()
 
 
@@ -139,7 +152,7 @@ def _forward_views(model, data, s, p, title):
     return [
         forward_table(model, data, s.forward, s.cost, p, title),
         weights_table(model.layers, model.weights, p, "Weights"),
-        bias_table(model.layers, {"Bias": model.biases}, p, "Biases"),
+        bias_table(model.layers, {"Bias": model.biases}, p, "Biases") if model.has_biases else None,
     ]
 
 
@@ -152,7 +165,7 @@ def _backprop_views(model, data, s, p):
         weights_table(model.layers, s.backward.weight_gradients, p,
                       f"dCost/dw, summed over {n} rows"),
         bias_table(model.layers, {"dCost/db": s.backward.bias_gradients}, p,
-                   f"dCost/db, summed over {n} rows"),
+                   f"dCost/db, summed over {n} rows") if model.has_biases else None,
     ]
 
 
@@ -163,7 +176,7 @@ def _update_views(model, s, p):
     return [
         weights_table(model.layers, s.updated.weights, p, f"Step 6: Weights, w - {lr:g} × dCost/dw"),
         bias_table(model.layers, {"Bias before": model.biases, "Bias after": s.updated.biases}, p,
-                   f"Step 6: Biases, b - {lr:g} × dCost/db"),
+                   f"Step 6: Biases, b - {lr:g} × dCost/db") if model.has_biases else None,
     ]
 
 
@@ -302,7 +315,7 @@ def train(model, data, precision, fmt, epochs, goal):
     views = [
         forward_table(model, data, s.forward, s.cost, p, f"After {n:,} epoch{'s' if n != 1 else ''}: forward pass of epoch {n:,}"),
         weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{'s' if n != 1 else ''}"),
-        bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{'s' if n != 1 else ''}"),
+        bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{'s' if n != 1 else ''}") if model.has_biases else None,
     ]
     _print(*views)
     if goal is not None:

@@ -126,7 +126,8 @@ def weight_rows(layers: tuple[int, ...], weights: Sequence[np.ndarray]) -> list[
     rows = []
     for l, w in enumerate(weights):
         if w.shape[1] == 1:
-            rows.append((f"{layer_label(layers, l)} → {node_labels(layers, l + 1)[0]}", list(w[:, 0])))
+            source = layer_label(layers, l) if w.shape[0] > 1 else node_labels(layers, l)[0]
+            rows.append((f"{source} → {node_labels(layers, l + 1)[0]}", list(w[:, 0])))
         else:
             target = layer_label(layers, l + 1)
             rows += [(f"{n} → {target}", list(w[i])) for i, n in enumerate(node_labels(layers, l))]
