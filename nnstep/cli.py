@@ -169,14 +169,27 @@ def _backprop_views(model, data, s, p):
     ]
 
 
-def _update_views(model, s, p):
+def _update_rule(model, rows: int) -> str:
+    """How the weights changed in one epoch, in words: the lecture's rule or the chosen convention."""
+    from .network import batches
+
+    if model.update == "batch" and model.optimizer.name == "gd":
+        return f"w - {model.learning_rate:g} × dCost/dw"
+    count = len(batches(rows, model))
+    how = {"batch": "one update", "online": f"{count} updates, one per row",
+           "minibatch": f"{count} updates of {model.batch_size} rows"}[model.update]
+    return f"{how}, {model.optimizer.name}, lr {model.learning_rate:g}"
+
+
+def _update_views(model, s, p, rows):
     from .tables import bias_table, weights_table
 
-    lr = model.learning_rate
+    rule = _update_rule(model, rows)
+    frozen = "" if model.update_biases else " (frozen)"
     return [
-        weights_table(model.layers, s.updated.weights, p, f"Step 6: Weights, w - {lr:g} × dCost/dw"),
+        weights_table(model.layers, s.updated.weights, p, f"Step 6: Weights, {rule}"),
         bias_table(model.layers, {"Bias before": model.biases, "Bias after": s.updated.biases}, p,
-                   f"Step 6: Biases, b - {lr:g} × dCost/db") if model.has_biases else None,
+                   f"Step 6: Biases{frozen}") if model.has_biases else None,
     ]
 
 
@@ -202,7 +215,7 @@ def main(ctx: click.Context) -> None:
         s = _step(model, data)
         p = Precision.slides()
         _print(*_forward_views(model, data, s, p, "Steps 3-4: Forward pass and cost"),
-               *_backprop_views(model, data, s, p), *_update_views(model, s, p))
+               *_backprop_views(model, data, s, p), *_update_views(model, s, p, len(data)))
 
 
 @main.command()
@@ -273,7 +286,7 @@ def update(model, data, precision, fmt):
         return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
     p = precision_for(precision)
     _print(weights_table(model.layers, model.weights, p, "Step 2: Weights before the update"),
-           *_update_views(model, s, p))
+           *_update_views(model, s, p, len(data)))
 
 
 def _positive(ctx, param, value):
