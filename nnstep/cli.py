@@ -66,9 +66,11 @@ def common_options(f: Callable) -> Callable:
 def _print(*renderables) -> None:
     from rich.console import Console
 
+    from .tables import TableData, rich_table
+
     console = Console()
     for r in renderables:
-        console.print(r)
+        console.print(rich_table(r) if isinstance(r, TableData) else r)
         console.print()
 
 
