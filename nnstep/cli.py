@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
 import click
 
+FORMATS = ["table", "json", "markdown", "latex", "csv", "html", "svg"]
 
 
 class InputProblem(click.ClickException):
@@ -43,8 +46,25 @@ def _step(model, data):
     return step(model, data.inputs, data.targets)
 
 
+def output_options(f: Callable) -> Callable:
+    """--format and --output, shared by every command; _print and _print_json obey them."""
+
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                  help="table: the slides' tables; json: every number at full precision; markdown, latex "
+                       "(booktabs), csv, html, svg: the same tables (and worked formulas) to paste into slides.")
+    @click.option("--output", "output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                  help="Write to FILE instead of the terminal (written atomically: a temporary file, then renamed).")
+    @functools.wraps(f)
+    def wrapper(fmt, output, **kwargs):
+        meta = click.get_current_context().meta
+        meta["nnstep.format"], meta["nnstep.output"] = fmt, output
+        return f(fmt=fmt, **kwargs)
+
+    return wrapper
+
+
 def common_options(f: Callable) -> Callable:
-    """--model, --data, --precision and --format, shared by every command."""
+    """--model, --data, --precision, --format and --output, shared by every command."""
 
     @click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False),
                   help="Model file (YAML): layers, activation, learning_rate, weights, biases. "
@@ -53,8 +73,7 @@ def common_options(f: Callable) -> Callable:
                   help="Data file (YAML): columns, targets, rows. Default: the lecture's 10 rows.")
     @click.option("--precision", type=click.IntRange(0, 15), default=None,
                   help="Decimals for every number. Default: each number as precise as the slides print it.")
-    @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-                  help="table: the slides' tables; json: every number at full precision.")
+    @output_options
     @functools.wraps(f)
     def wrapper(model_path, data_path, precision, fmt, **kwargs):
         model, data = _inputs(model_path, data_path)
@@ -63,19 +82,94 @@ def common_options(f: Callable) -> Callable:
     return wrapper
 
 
-def _print(*renderables) -> None:
-    from rich.console import Console
+def work_options(f: Callable) -> Callable:
+    """--show-work and the options that narrow or change it (each of them implies --show-work)."""
 
-    from .tables import TableData, rich_table
+    @click.option("--show-work", is_flag=True,
+                  help="Print each number as the slides derive it: formula, numbers substituted, result.")
+    @click.option("--row", type=click.IntRange(min=1), default=None,
+                  help="The observation (from 1) to show the work for. Default: 1, as the slides do.")
+    @click.option("--node", default=None, metavar="CELL",
+                  help="Only this node (H1, ON) or, for update, this weight (IN1->H1).")
+    @click.option("--round-intermediates", "round_to", type=click.IntRange(0, 12), default=None, metavar="K",
+                  help="Recompute by hand: round every intermediate value to K decimals before using it, "
+                       "and show the full-precision result wherever it prints differently.")
+    @functools.wraps(f)
+    def wrapper(show_work, row, node, round_to, **kwargs):
+        show = show_work or row is not None or node is not None or round_to is not None
+        return f(work=(row or 1, node, round_to) if show else None, **kwargs)
 
-    console = Console()
-    for r in renderables:
-        console.print(rich_table(r) if isinstance(r, TableData) else r)
-        console.print()
+    return wrapper
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    """To stdout, or to `output` atomically: a temporary file in the same directory, then os.replace."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    directory = output.parent if str(output.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputProblem(f"--output: {output}: no such directory {str(directory)!r}")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _show_work(step: str, model, data, precision, fmt, work) -> None:
+    """The worked formulas of one step, for one row (and one node or weight, if asked)."""
+    from .labels import Precision
+    from .tables import precision_for
+    from .work import cells, only, work_json, worked
+
+    row, node, round_to = work
+    if row > len(data):
+        raise InputProblem(f"--row: expected a row number from 1 to {len(data)}, got {row}")
+    if precision is None and round_to is not None:
+        p = Precision.uniform(round_to, trim_given=True)
+    else:
+        p = precision_for(precision)
+    sheets = worked(step, model, data, row, p, round_to)
+    if node is not None:
+        chosen = only(sheets, node)
+        if not chosen:
+            known = cells(sheets)
+            nodes = ", ".join(c for c in known if "->" not in c and c != "cost")
+            weights = [c for c in known if "->" in c]
+            extra = f", or a weight such as {weights[0]}" if weights else ""
+            raise InputProblem(f"--node: no worked formula for {node!r} in {step}; expected a node ({nodes}){extra}")
+        sheets = chosen
+    if fmt == "json":
+        return _print_json({"step": step, "row": row, "round_intermediates": round_to, "sheets": work_json(sheets)})
+    _print(*sheets)
+
+
+def _print(*blocks) -> None:
+    """Tables, worked-formula sheets and notes, in the command's --format, to stdout or --output."""
+    meta = click.get_current_context().meta
+    fmt, output = meta.get("nnstep.format", "table"), meta.get("nnstep.output")
+    if fmt == "table" and output is None:
+        from rich.console import Console
+
+        from .export import renderables
+
+        console = Console()
+        for r in renderables(blocks):
+            console.print(r)
+            console.print()
+        return
+    from .export import export, plain_text
+
+    title = "nnstep " + click.get_current_context().info_name
+    _write(plain_text(blocks, title) if fmt == "table" else export(blocks, fmt, title), output)
 
 
 def _print_json(payload: dict) -> None:
-    click.echo(json.dumps(payload, indent=2))
+    _write(json.dumps(payload, indent=2) + "\n", click.get_current_context().meta.get("nnstep.output"))
 
 
 def _forward_views(model, data, s, p, title):
@@ -139,7 +233,8 @@ def main(ctx: click.Context) -> None:
 
 @main.command()
 @common_options
-def forward(model, data, precision, fmt):
+@work_options
+def forward(model, data, precision, fmt, work):
     """Steps 3-4: forward propagation and the cost of every observation.
 
     Prints Y, the inputs, the hidden activations H1..Hn, the output and the
@@ -148,8 +243,12 @@ def forward(model, data, precision, fmt):
     \b
     Example:
       nnstep forward
+      nnstep forward --show-work --row 1 --node H1
+      nnstep forward --format latex --output forward.tex
       nnstep forward --model model.yaml --data data.yaml --format json
     """
+    if work is not None:
+        return _show_work("forward", model, data, precision, fmt, work)
     from .tables import precision_for
 
     s = _step(model, data)
@@ -162,7 +261,8 @@ def forward(model, data, precision, fmt):
 
 @main.command()
 @common_options
-def backprop(model, data, precision, fmt):
+@work_options
+def backprop(model, data, precision, fmt, work):
     """Step 5: backpropagation errors of every node and observation.
 
     Err ON = yhat - y, BPE = Err × f'(input sum), Err H = BPE ON × w(H → ON),
@@ -172,7 +272,11 @@ def backprop(model, data, precision, fmt):
     Example:
       nnstep backprop
       nnstep backprop --precision 5
+      nnstep backprop --show-work --node H1
+      nnstep backprop --round-intermediates 2
     """
+    if work is not None:
+        return _show_work("backprop", model, data, precision, fmt, work)
     from .tables import precision_for
 
     s = _step(model, data)
@@ -185,7 +289,8 @@ def backprop(model, data, precision, fmt):
 
 @main.command()
 @common_options
-def update(model, data, precision, fmt):
+@work_options
+def update(model, data, precision, fmt, work):
     """Step 6: one full-batch update of every weight and bias.
 
     w(from → to) -= learning rate × Σ BPE(to) × a(from), b -= learning rate × Σ BPE,
@@ -195,7 +300,11 @@ def update(model, data, precision, fmt):
     Example:
       nnstep update
       nnstep update --format json
+      nnstep update --show-work --node IN1->H1
+      nnstep update --show-work --node ON --round-intermediates 3
     """
+    if work is not None:
+        return _show_work("update", model, data, precision, fmt, work)
     from .tables import bias_table, precision_for, weights_table
 
     s = _step(model, data)
@@ -230,6 +339,7 @@ def train(model, data, precision, fmt, epochs, goal):
     Example:
       nnstep train --epochs 8000
       nnstep train --epochs 10000 --until 0.001
+      nnstep train --epochs 8000 --format markdown --output after-8000.md
     """
     from .tables import precision_for
 
@@ -249,13 +359,13 @@ def train(model, data, precision, fmt, epochs, goal):
         weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{'s' if n != 1 else ''}"),
         bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{'s' if n != 1 else ''}"),
     ]
-    _print(*views)
     if goal is not None:
         if result.goal_epoch is not None:
-            click.echo(f"Goal reached: Σ = {s.cost.sum:.6g} < {goal:g} first at epoch {n:,} "
-                       f"(the forward pass made with the weights after {n - 1:,} updates).")
+            views.append(f"Goal reached: Σ = {s.cost.sum:.6g} < {goal:g} first at epoch {n:,} "
+                         f"(the forward pass made with the weights after {n - 1:,} updates).")
         else:
-            click.echo(f"Goal not reached: Σ is still {s.cost.sum:.6g} (not below {goal:g}) at epoch {n:,}.")
+            views.append(f"Goal not reached: Σ is still {s.cost.sum:.6g} (not below {goal:g}) at epoch {n:,}.")
+    _print(*views)
 
 
 def _run_training(model, data, epochs, goal, show_progress):
@@ -276,3 +386,4 @@ def _run_training(model, data, epochs, goal, show_progress):
                 progress.update(task, completed=epoch)
 
         return network.train(model, data.inputs, data.targets, epochs, goal, on_epoch=tick)
+

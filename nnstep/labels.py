@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Optional
 
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -89,8 +90,9 @@ def fmt_significant_e(value: float | int, significant: int) -> str:
 class Precision:
     """Decimals per kind of number. The defaults are the slides' (lecture-dataset.md, point 7).
 
-    `slide_style` prints as the slides do inside a formula: given values (weights, biases, the
-    learning rate) without trailing zeros, input sums with 3 significant digits ("0.614", "2.01").
+    Inside a formula the slides print given values (weights, biases, the learning rate) without
+    trailing zeros (`trim_given`) and input sums with 3 significant digits (`sum_digits`: "0.614",
+    "2.01", "-1.55").
     """
 
     data: int = 2
@@ -101,7 +103,8 @@ class Precision:
     error_hidden: int = 3
     bpe: int = 3
     weight: int = 3
-    slide_style: bool = True
+    trim_given: bool = True
+    sum_digits: Optional[int] = 3
 
     @classmethod
     def slides(cls, epoch: int = 1) -> "Precision":
@@ -109,14 +112,14 @@ class Precision:
         return cls(output=3, cost=3) if epoch >= 1000 else cls()
 
     @classmethod
-    def uniform(cls, decimals: int) -> "Precision":
+    def uniform(cls, decimals: int, trim_given: bool = False) -> "Precision":
         d = decimals
-        return cls(d, d, d, d, d, d, d, d, slide_style=False)
+        return cls(d, d, d, d, d, d, d, d, trim_given=trim_given, sum_digits=None)
 
     def given(self, value: float) -> str:
         """A weight, bias or learning rate inside a formula."""
-        return fmt_short(value, self.weight) if self.slide_style else fmt(value, self.weight)
+        return fmt_short(value, self.weight) if self.trim_given else fmt(value, self.weight)
 
     def input_sum(self, value: float) -> str:
-        """An input sum inside a formula: 3 significant digits on the slides ("0.614", "-1.55")."""
-        return fmt_digits(value, 3, self.weight) if self.slide_style else fmt(value, self.weight)
+        """An input sum inside a formula."""
+        return fmt(value, self.weight) if self.sum_digits is None else fmt_digits(value, self.sum_digits, self.weight)
