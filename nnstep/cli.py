@@ -387,3 +387,40 @@ def _run_training(model, data, epochs, goal, show_progress):
 
         return network.train(model, data.inputs, data.targets, epochs, goal, on_epoch=tick)
 
+
+@main.command()
+@output_options
+@click.option("--golden", "golden_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="A golden file to check (repeatable). Default: every golden file shipped with nnstep.")
+@click.option("--errata-only", is_flag=True, help="List only the slide errata and mismatches (the summary counts all).")
+def verify(fmt, golden_paths, errata_only):
+    """Check every number the lecture material prints against nnstep.
+
+    For each golden file (a hand transcription of the printed numbers), per
+    slide: the printed value, nnstep's computed value and a mark; slide
+    errata are explained (what the slide shows, what is right, the likely
+    slip). Ends with a one-line summary. Exit status 0 when every number
+    that is not reproduced is a known slide erratum, 1 otherwise.
+
+    \b
+    Example:
+      nnstep verify
+      nnstep verify --errata-only
+      nnstep verify --format json
+      nnstep verify --golden fixtures/golden/grid_search.yaml --format csv --output grid.csv
+    """
+    from . import verify as checks
+    from .files import InputError
+
+    try:
+        report = checks.verify(golden_paths)
+    except (InputError, KeyError) as exc:
+        raise InputProblem(str(exc).strip('"')) from None
+    if fmt == "json":
+        _print_json(report.as_json())
+    elif fmt in ("table", "svg"):
+        _print(checks.renderable(report, errata_only))
+    else:
+        _print(*checks.tables(report, errata_only), report.summary())
+    if not report.ok:
+        sys.exit(1)
