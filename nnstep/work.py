@@ -15,7 +15,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from .files import Dataset
-from .formula import Call, Dots, Expr, HalfSquare, Num, Op, Paren, Sym, elided_sum, latex, op, text, wrap
+from .formula import Call, Expr, HalfSquare, Num, Op, Paren, Sym, elided_sum, latex, op, text, wrap
 from .hand import Values, exact_values, half_up, hand_values
 from .labels import Precision, fmt, fmt_significant, node_labels
 
