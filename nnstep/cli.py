@@ -164,7 +164,8 @@ def _print(*blocks) -> None:
         return
     from .export import export, plain_text
 
-    title = "nnstep " + click.get_current_context().info_name
+    ctx = click.get_current_context()
+    title = "nnstep" if ctx.parent is None else f"nnstep {ctx.info_name}"
     _write(plain_text(blocks, title) if fmt == "table" else export(blocks, fmt, title), output)
 
 
@@ -208,27 +209,38 @@ def _update_views(model, s, p):
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nnstep")
+@output_options
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, fmt: str) -> None:
     """Step through a neural network's training one number at a time.
 
     With no command, runs one full step of the lecture's 2-3-1 example:
-    forward pass and cost, backpropagation, and the weight update.
+    forward pass and cost, backpropagation, and the weight update
+    (--format and --output apply to that; a command has its own).
 
     \b
     Example:
       nnstep                         # the lecture, Steps 3-6
+      nnstep --format markdown       # the same tables in Markdown
       nnstep forward --precision 4   # Steps 3-4 with 4 decimals
       nnstep train --epochs 8000     # the "After 8'000 epochs" slide
+      nnstep verify                  # every printed number, checked
     """
-    if ctx.invoked_subcommand is None:
-        model, data = _inputs(None, None)
-        from .tables import Precision
+    if ctx.invoked_subcommand is not None:
+        if fmt != "table" or ctx.meta.get("nnstep.output") is not None:
+            raise click.UsageError("--format and --output go after the command, e.g. nnstep forward --format latex")
+        return
+    model, data = _inputs(None, None)
+    from .tables import Precision
 
-        s = _step(model, data)
-        p = Precision.slides()
-        _print(*_forward_views(model, data, s, p, "Steps 3-4: Forward pass and cost"),
-               *_backprop_views(model, data, s, p), *_update_views(model, s, p))
+    s = _step(model, data)
+    if fmt == "json":
+        from .report import step_json
+
+        return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
+    p = Precision.slides()
+    _print(*_forward_views(model, data, s, p, "Steps 3-4: Forward pass and cost"),
+           *_backprop_views(model, data, s, p), *_update_views(model, s, p))
 
 
 @main.command()

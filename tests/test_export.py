@@ -18,7 +18,7 @@ from .conftest import FIXTURES
 # verify on the small golden files keeps the suite fast; tests/test_verify.py runs it on all of them
 VERIFY = ["verify", "--golden", str(FIXTURES / "golden" / "two_neuron.yaml"), "--golden",
           str(FIXTURES / "golden" / "grid_search.yaml")]
-COMMANDS = [["forward"], ["backprop"], ["update"], ["train", "--epochs", "2", "--until", "2"], VERIFY,
+COMMANDS = [[], ["forward"], ["backprop"], ["update"], ["train", "--epochs", "2", "--until", "2"], VERIFY,
             ["forward", "--show-work"], ["backprop", "--show-work"], ["update", "--show-work", "--round-intermediates", "2"]]
 
 
@@ -44,7 +44,7 @@ def tex_balanced(text: str) -> bool:
     return depth == 0 and not stack and body.count("$") % 2 == 0
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]) or "nnstep")
 def test_csv_parses(command):
     rows = list(csv.reader(io.StringIO(run(*command, "--format", "csv").output)))
     assert len(rows) > 3
@@ -60,7 +60,7 @@ def test_csv_parses(command):
             assert data or width == 1
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]) or "nnstep")
 def test_latex_balances(command):
     text = run(*command, "--format", "latex").output
     assert text.count(r"\begin{document}") == 1 and tex_balanced(text)
@@ -68,7 +68,7 @@ def test_latex_balances(command):
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no TeX engine installed")
-@pytest.mark.parametrize("command", [["update"], ["update", "--show-work"], VERIFY], ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("command", [["update"], ["update", "--show-work"], VERIFY], ids=lambda c: " ".join(c[:2]) or "nnstep")
 def test_latex_compiles(command, tmp_path):
     (tmp_path / "out.tex").write_text(run(*command, "--format", "latex").output)
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "out.tex"], cwd=tmp_path,
@@ -77,12 +77,12 @@ def test_latex_compiles(command, tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["html", "svg"])
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]) or "nnstep")
 def test_html_and_svg_are_well_formed_xml(command, fmt):
     ET.fromstring(run(*command, "--format", fmt).output.encode("utf-8"))
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]))
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]) or "nnstep")
 def test_markdown_tables_have_one_cell_per_column(command):
     out = run(*command, "--format", "markdown").output
     table = [line for line in out.splitlines() if line.startswith("|")]
@@ -142,3 +142,8 @@ def test_labels_with_square_brackets_are_not_rich_markup(tmp_path):
     for fmt in ("table", "svg"):
         out = run("forward", "--data", str(tmp_path / "data.yaml"), "--format", fmt).output
         assert "x[a]" in out and "x[b]" in out
+
+
+def test_format_before_a_command_is_a_usage_error():
+    result = run("--format", "latex", "forward")
+    assert result.exit_code == 2 and "--format and --output go after the command" in result.output
