@@ -90,7 +90,7 @@ def work_options(f: Callable) -> Callable:
     @click.option("--row", type=click.IntRange(min=1), default=None,
                   help="The observation (from 1) to show the work for. Default: 1, as the slides do.")
     @click.option("--node", default=None, metavar="CELL",
-                  help="Only this node (H1, ON) or, for update, this weight (IN1->H1).")
+                  help="Only this node (H1, ON) or, for update, this weight (IN1-H1 or 'IN1->H1').")
     @click.option("--round-intermediates", "round_to", type=click.IntRange(0, 12), default=None, metavar="K",
                   help="Recompute by hand: round every intermediate value to K decimals before using it, "
                        "and show the full-precision result wherever it prints differently.")
@@ -312,7 +312,7 @@ def update(model, data, precision, fmt, work):
     Example:
       nnstep update
       nnstep update --format json
-      nnstep update --show-work --node IN1->H1
+      nnstep update --show-work --node IN1-H1
       nnstep update --show-work --node ON --round-intermediates 3
     """
     if work is not None:

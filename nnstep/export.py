@@ -100,6 +100,7 @@ _NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?(e-?\d+)?$")
 
 def tex_text(text: str) -> str:
     """Plain text (with the tables' Unicode: H₁, →, Σ) as LaTeX text-mode source."""
+    text = text.replace("->", "→")
     out, i = [], 0
     while i < len(text):
         ch = text[i]

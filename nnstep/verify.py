@@ -83,7 +83,7 @@ def _finding(golden: Golden, c: Check) -> Finding:
         computed_text = str(c.computed)
     else:
         computed_text = e.show(c.computed, 2)
-    right_text = str(c.computed) if isinstance(c.computed, int) and len(str(c.computed)) <= 22 else e.show(c.computed)
+    right_text = e.show(c.computed)  # what the slide should print, at its own precision
     if e.erratum is None:
         status = REPRODUCED if c.reproduced else MISMATCH
         reason = None if c.reproduced else "not reproduced, and no erratum in the golden file explains it"

@@ -298,8 +298,11 @@ def cells(sheets: Sequence[Sheet]) -> list[str]:
 
 
 def only(sheets: Sequence[Sheet], cell: str) -> list[Sheet]:
-    """The items of one node (with, for an update, the weights into it) or of one weight."""
+    """The items of one node (with, for an update, the weights into it) or of one weight
+    (IN1->H1, IN1→H1 or IN1-H1)."""
     cell = cell.replace("→", "->").replace(" ", "")
+    if "->" not in cell and "-" in cell:  # IN1-H1, which needs no quoting in a shell
+        cell = cell.replace("-", "->")
 
     def wanted(w: Work) -> bool:
         return w.cell == cell or ("->" not in cell and w.cell.endswith("->" + cell))

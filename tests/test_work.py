@@ -90,6 +90,7 @@ def test_only_one_node_or_weight():
     sheets = lecture_sheets("update")
     assert {w.cell for s in only(sheets, "H1") for w in s.items} == {"IN1->H1", "IN2->H1", "H1"}
     assert {w.cell for s in only(sheets, "IN1→H1") for w in s.items} == {"IN1->H1"}
+    assert {w.cell for s in only(sheets, "IN1-H1") for w in s.items} == {"IN1->H1"}
     assert only(sheets, "H9") == []
 
 
