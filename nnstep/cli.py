@@ -148,7 +148,7 @@ def _show_work(step: str, model, data, precision, fmt, work) -> None:
     _print(*sheets)
 
 
-def _print(*blocks) -> None:
+def _print(*blocks, blank_after_last: bool = True) -> None:
     """Tables, worked-formula sheets and notes, in the command's --format, to stdout or --output."""
     meta = click.get_current_context().meta
     fmt, output = meta.get("nnstep.format", "table"), meta.get("nnstep.output")
@@ -158,9 +158,11 @@ def _print(*blocks) -> None:
         from .export import renderables
 
         console = Console()
-        for r in renderables(blocks):
+        shown = renderables(blocks)
+        for k, r in enumerate(shown):
             console.print(r)
-            console.print()
+            if blank_after_last or k < len(shown) - 1:
+                console.print()
         return
     from .export import export, plain_text
 
@@ -431,7 +433,7 @@ def verify(fmt, golden_paths, errata_only):
     if fmt == "json":
         _print_json(report.as_json())
     elif fmt in ("table", "svg"):
-        _print(checks.renderable(report, errata_only))
+        _print(checks.renderable(report, errata_only), blank_after_last=False)
     else:
         _print(*checks.tables(report, errata_only), report.summary())
     if not report.ok:
