@@ -428,8 +428,8 @@ def verify(fmt, golden_paths, errata_only):
 
     try:
         report = checks.verify(golden_paths)
-    except (InputError, KeyError) as exc:
-        raise InputProblem(str(exc).strip('"')) from None
+    except InputError as exc:
+        raise InputProblem(str(exc)) from None
     if fmt == "json":
         _print_json(report.as_json())
     elif fmt in ("table", "svg"):

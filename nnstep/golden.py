@@ -108,6 +108,10 @@ def load_golden(path: str | Path) -> Golden:
             raise InputError(path, f"{key}.{missing[0]}", "missing key")
         if isinstance(e["printed"], bool) or not isinstance(e["printed"], (int, float)):
             raise InputError(path, f"{key}.printed", f"expected a number, got {e['printed']!r}")
+        for k in ("row", "after", "dimensions", "epoch", "decimals", "significant"):
+            least = 1 if k in ("row", "epoch", "significant") else 0
+            if k in e and (isinstance(e[k], bool) or not isinstance(e[k], int) or e[k] < least):
+                raise InputError(path, f"{key}.{k}", f"expected a whole number from {least}, got {e[k]!r}")
         err = e.get("erratum")
         entries.append(
             Entry(
@@ -218,7 +222,13 @@ def check(golden: Golden, model: Optional[Model], data: Optional[Dataset]) -> li
     epochs = {e.epoch for e in golden.entries}
     afters = {e.keys["after"] for e in golden.entries if "after" in e.keys}
     calc = Calculator(model, data, epochs, afters)
-    return [Check(e, calc.value(e)) for e in golden.entries]
+    checks = []
+    for n, e in enumerate(golden.entries):
+        try:
+            checks.append(Check(e, calc.value(e)))
+        except (KeyError, IndexError) as exc:
+            raise KeyError(f"entries[{n}]: {exc.args[0] if isinstance(exc, KeyError) else 'no such row'}") from None
+    return checks
 
 
 def check_file(path: str | Path) -> tuple[Golden, list[Check]]:
@@ -229,4 +239,8 @@ def check_file(path: str | Path) -> tuple[Golden, list[Check]]:
     model_path, data_path = example_file(golden.example, "model.yaml"), example_file(golden.example, "data.yaml")
     if not model_path.is_file():
         raise InputError(path, "example", f"expected the name of a shipped example or {NO_EXAMPLE!r}, got {golden.example!r}")
-    return golden, check(golden, load_model(model_path), load_data(data_path))
+    try:
+        return golden, check(golden, load_model(model_path), load_data(data_path))
+    except KeyError as exc:
+        key, _, message = str(exc.args[0]).partition(": ")
+        raise InputError(path, key, message) from None

@@ -106,6 +106,12 @@ def test_an_unexplained_difference_is_a_mismatch_and_exit_status_1(tmp_path):
     ("source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: grid_count\n    printed: 1\n    decimals: 0\n",
      "entries[0].dimensions: missing key"),
     ("source: x.txt\nexample: nowhere\nentries: []\n", "example"),
+    ("source: x.txt\nexample: none\nentries:\n  - where: w\n    quantity: grid_count\n    dimensions: two\n"
+     "    printed: 1\n    decimals: 0\n", "entries[0].dimensions: expected a whole number from 0"),
+    ("source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: bpe\n    node: H9\n    row: 1\n"
+     "    printed: 1\n    decimals: 0\n", "entries[0]: no node 'H9'"),
+    ("source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: bpe\n    node: H1\n    row: 99\n"
+     "    printed: 1\n    decimals: 0\n", "entries[0]: no such row"),
 ])
 def test_a_bad_golden_file_is_a_one_line_error(tmp_path, text, fragment):
     (tmp_path / "bad.yaml").write_text(text)
