@@ -66,9 +66,14 @@ def test_show_work_gives_the_slides_worked_formulas(step, cell, label, sheet, sl
     assert line(step, cell, label, sheet) == expected
 
 
+@lru_cache(maxsize=None)
+def lecture_golden():
+    return load_golden(FIXTURES / "golden" / "lecture.yaml")
+
+
 @pytest.mark.parametrize("printed, right", sorted({e for *_, e in SLIDES if e is not None}))
 def test_every_differing_slide_line_is_a_listed_erratum(printed, right):
-    golden = load_golden(FIXTURES / "golden" / "lecture.yaml")
+    golden = lecture_golden()
     listed = [e for e in golden.entries if e.erratum is not None and e.show(e.printed) == printed]
     assert listed and all(e.show(e.erratum.computed) == right for e in listed)
 
