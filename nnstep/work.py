@@ -211,53 +211,61 @@ class _Builder:
 
     # Step 6 -------------------------------------------------------------------------------------
 
+    def _terms(self, l: int, j: int, i: Optional[int]) -> tuple[str, Sym, float, list[tuple[Expr, Expr, float]]]:
+        """One weight (i is a from-node) or bias (i is None) of weight layer l into node j: its cell,
+        symbol and value, and per row the term of its gradient (symbols, numbers, value)."""
+        v, p = self.v, self.p
+        name, bpes, feed = self.names(l + 1)[j], self.v.bpes[l], self.v.layer_inputs(l)
+        rows = range(len(v.inputs))
+        if i is None:
+            terms = [(Sym("BPE", (name, str(k + 1))), Num(fmt(bpes[k, j], p.bpe)), bpes[k, j]) for k in rows]
+            return name, Sym("bias", (name,)), self.m.biases[l][j], terms
+        cell = f"{self.names(l)[i]}->{name}"
+        terms = [(op("*", Sym("BPE", (name, str(k + 1))), self.from_sym(l, i, k + 1)),
+                  op("*", Num(fmt(bpes[k, j], p.bpe)), Num(self.from_text(l, k, i))), bpes[k, j] * feed[k, i])
+                 for k in rows]
+        return cell, Sym("w", (cell,)), self.m.weights[l][i, j], terms
+
     def update(self) -> list[Sheet]:
+        """The one-row step w - α BPE a of the chosen row, then (as the slides do) the full batch:
+        that step minus α times the other rows' terms, every BPE from the same forward pass."""
         v, p, r, m = self.v, self.p, self.r, self.m
-        rnd = lambda x: float(v.rnd(np.asarray(x)))  # noqa: E731
-        lr, lr_text = m.learning_rate, p.given(m.learning_rate)
-        others = [k for k in range(len(v.inputs)) if k != r]
+
+        def rnd(x: float) -> float:
+            return float(v.rnd(np.asarray(x)))
+
+        lr, alpha, lr_text = m.learning_rate, Sym("α"), Num(p.given(m.learning_rate))
         one_row, full = [], []
         for l in reversed(range(len(m.weights))):
-            prev, here = self.names(l), self.names(l + 1)
-            feed, bpes = v.layer_inputs(l), v.bpes[l]
+            n_from, n_to = m.layers[l], m.layers[l + 1]
             # the weights into each node, then the biases, as the slides go through them
-            cells = [(j, i) for j in range(len(here)) for i in range(len(prev))] + [(j, None) for j in range(len(here))]
-            for j, i in cells:
-                name = here[j]
-                if i is None:
-                    cell, sym, old = name, Sym("bias", (name,)), m.biases[l][j]
-                    f_term = lambda k: Sym("BPE", (name, str(k + 1)))  # noqa: E731
-                    n_term = lambda k: Num(fmt(bpes[k, j], p.bpe))  # noqa: E731
-                    value = lambda k: bpes[k, j]  # noqa: E731
-                    label = f"bias of {name}"
-                else:
-                    cell = f"{prev[i]}->{name}"
-                    sym, old = Sym("w", (cell,)), m.weights[l][i, j]
-                    f_term = lambda k: op("*", Sym("BPE", (name, str(k + 1))), self.from_sym(l, i, k + 1))  # noqa: E731
-                    n_term = lambda k: op("*", Num(fmt(bpes[k, j], p.bpe)), Num(self.from_text(l, k, i)))  # noqa: E731
-                    value = lambda k: bpes[k, j] * feed[k, i]  # noqa: E731
-                    label = f"weight {cell}"
-                step = rnd(old - rnd(lr * rnd(value(r))))
-                one_row.append(Work(cell, f"{label}, row {self.row}", sym, op("-", sym, op("*", Sym("α"), f_term(r))),
-                                    op("-", Num(p.given(old)), op("*", Num(lr_text), n_term(r))), step, fmt(step, p.weight)))
-                if not others:
+            for j, i in [(j, i) for j in range(n_to) for i in range(n_from)] + [(j, None) for j in range(n_to)]:
+                cell, sym, old, terms = self._terms(l, j, i)
+                label = f"bias of {cell}" if i is None else f"weight {cell}"
+                f_r, n_r, t_r = terms[r]
+                step = rnd(old - rnd(lr * rnd(t_r)))
+                one_row.append(Work(cell, f"{label}, row {self.row}", sym, op("-", sym, op("*", alpha, f_r)),
+                                    op("-", Num(p.given(old)), op("*", lr_text, n_r)), step, fmt(step, p.weight)))
+                rest = terms[:r] + terms[r + 1:]
+                if not rest:
                     continue
-                total = rnd(sum(rnd(value(k)) for k in others))
+                total = rnd(sum(rnd(t) for _, _, t in rest))
                 after = rnd(step - rnd(lr * total))
                 full.append(Work(
-                    cell, f"{label}, full batch", sym, op("-", sym, op("*", Sym("α"), Paren(elided_sum([f_term(k) for k in others])))),
-                    op("-", Num(fmt(step, p.weight)), op("*", Num(lr_text), Paren(elided_sum([n_term(k) for k in others])))),
-                    after, fmt(after, p.weight), terms=Op("+", tuple(n_term(k) for k in others)),
-                    terms_total_text=fmt(total, p.weight),
+                    cell, f"{label}, full batch", sym,
+                    op("-", sym, op("*", alpha, Paren(elided_sum([f for f, _, _ in rest])))),
+                    op("-", Num(fmt(step, p.weight)), op("*", lr_text, Paren(elided_sum([n for _, n, _ in rest])))),
+                    after, fmt(after, p.weight),
+                    terms=Op("+", tuple(n for _, n, _ in rest)), terms_total_text=fmt(total, p.weight),
                 ))
         n = len(v.inputs)
         sheets = [Sheet(f"Step 6: Update, the one-row step of row {self.row}",
                         ("w_from->to = w_from->to - α × BPE_to × a_from;  bias = bias - α × BPE",), tuple(one_row))]
         if full:
-            rest = f"row {others[0] + 1}" if len(others) == 1 else f"the other {len(others)} rows"
+            rest_text = "the other row" if n == 2 else f"the other {n - 1} rows"
             sheets.append(Sheet(
                 f"Step 6: Update, full batch over all {n} rows",
-                (f"As the slides do: the row-{self.row} step above, then {rest}, every BPE from the same forward "
+                (f"As the slides do: the row-{self.row} step above, then {rest_text}, every BPE from the same forward "
                  f"pass (the same as w - α × the sum over all {n} rows).",),
                 tuple(full),
             ))
