@@ -121,17 +121,27 @@ def _tex_cell(text: str) -> str:
     return f"${text}$" if _NUMBER.match(text) else tex_text(text)
 
 
+def _tex_spec(t: TableData) -> str:
+    """r and l columns; a column of long texts (the verify report's places and reasons) wraps."""
+    spec = []
+    for k, c in enumerate(t.columns):
+        longest = max([len(row[k]) for row in t.rows if k < len(row)] + [0])
+        spec.append("r" if c.align == "right" else r"p{0.18\linewidth}" if longest > 24 else "l")
+    return "".join(spec)
+
+
 def _tex_table(t: TableData) -> list[str]:
-    spec = "".join("r" if c.align == "right" else "l" for c in t.columns)
+    spec = _tex_spec(t)
     head = " & ".join(tex_text(c.header) for c in t.columns) + r" \\"
     body = [" & ".join(_tex_cell(cell) for cell in row) + r" \\" for row in t.rows]
     notes = [tex_text(n) + r" \\" for n in t.notes]
     if len(t.rows) > 40:  # a long report breaks across pages
-        lines = [rf"\begin{{longtable}}{{{spec}}}", rf"\caption*{{{tex_text(t.title)}}} \\", r"\toprule", head,
-                 r"\midrule", r"\endhead", *body, r"\bottomrule"]
-        lines += [rf"\multicolumn{{{len(t.columns)}}}{{l}}{{\footnotesize {n[:-3]}}} \\" for n in notes]
-        return lines + [r"\end{longtable}"]
-    lines = [r"\begin{table}[htbp]", r"\centering", rf"\caption*{{{tex_text(t.title)}}}",
+        lines = [r"{\footnotesize\setlength{\tabcolsep}{3pt}", rf"\begin{{longtable}}{{{spec}}}",
+                 rf"\caption*{{{tex_text(t.title)}}} \\", r"\toprule", head, r"\midrule", r"\endhead", *body,
+                 r"\bottomrule", r"\end{longtable}", "}"]
+        return lines + ([r"{\footnotesize", *[n[:-3] + r"\par" for n in notes], "}"] if notes else [])
+    lines = [r"\begin{table}[htbp]", r"\centering", *([r"\footnotesize\setlength{\tabcolsep}{4pt}"] if len(t.columns) > 8 else []),
+             rf"\caption*{{{tex_text(t.title)}}}",
              rf"\begin{{tabular}}{{{spec}}}", r"\toprule", head, r"\midrule", *body, r"\bottomrule", r"\end{tabular}"]
     if notes:
         lines += [r"\par\smallskip", r"{\footnotesize", *[n[:-3] + r"\par" for n in notes], "}"]
