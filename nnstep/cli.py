@@ -14,6 +14,7 @@ from typing import Callable, Optional
 
 import click
 
+FORMATS = ["table", "json", "markdown", "latex", "csv", "html", "svg"]
 
 
 class InputProblem(click.ClickException):
@@ -96,8 +97,25 @@ def convention_options(f: Callable) -> Callable:
     return f
 
 
+def output_options(f: Callable) -> Callable:
+    """--format and --output, shared by every command; _print and _print_json obey them."""
+
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+                  help="table: the slides' tables; json: every number at full precision; markdown, latex "
+                       "(booktabs), csv, html, svg: the same tables (and worked formulas) to paste into slides.")
+    @click.option("--output", "output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                  help="Write to FILE instead of the terminal (written atomically: a temporary file, then renamed).")
+    @functools.wraps(f)
+    def wrapper(fmt, output, **kwargs):
+        meta = click.get_current_context().meta
+        meta["nnstep.format"], meta["nnstep.output"] = fmt, output
+        return f(fmt=fmt, **kwargs)
+
+    return wrapper
+
+
 def common_options(f: Callable) -> Callable:
-    """--model, --data, --precision, --format and the convention options, shared by every command."""
+    """--model, --data, --precision, --format, --output and the convention options, shared by every command."""
 
     @click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False),
                   help="Model file (YAML): layers, activation, learning_rate, weights, biases. "
@@ -106,8 +124,7 @@ def common_options(f: Callable) -> Callable:
                   help="Data file (YAML): columns, targets, rows. Default: the lecture's 10 rows.")
     @click.option("--precision", type=click.IntRange(0, 15), default=None,
                   help="Decimals for every number. Default: each number as precise as the slides print it.")
-    @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-                  help="table: the slides' tables; json: every number at full precision.")
+    @output_options
     @convention_options
     @functools.wraps(f)
     def wrapper(model_path, data_path, precision, fmt, **kwargs):
@@ -120,30 +137,97 @@ def common_options(f: Callable) -> Callable:
     return wrapper
 
 
-def _print(*renderables) -> None:
-    """Print tables with their title above and caption below as plain lines, so that a narrow
-    table does not wrap them."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+def work_options(f: Callable) -> Callable:
+    """--show-work and the options that narrow or change it (each of them implies --show-work)."""
 
-    console = Console()
-    for r in renderables:
-        if r is None:
-            continue
-        title = caption = None
-        if isinstance(r, Table):
-            title, caption, r.title, r.caption = r.title, r.caption, None, None
-        if title:
-            console.print(Text(str(title), style="bold"))
-        console.print(r)
-        if caption:
-            console.print(Text(str(caption), style="dim"))
-        console.print()
+    @click.option("--show-work", is_flag=True,
+                  help="Print each number as the slides derive it: formula, numbers substituted, result.")
+    @click.option("--row", type=click.IntRange(min=1), default=None,
+                  help="The observation (from 1) to show the work for. Default: 1, as the slides do.")
+    @click.option("--node", default=None, metavar="CELL",
+                  help="Only this node (H1, ON) or, for update, this weight (IN1-H1 or 'IN1->H1').")
+    @click.option("--round-intermediates", "round_to", type=click.IntRange(0, 12), default=None, metavar="K",
+                  help="Recompute by hand: round every intermediate value to K decimals before using it, "
+                       "and show the full-precision result wherever it prints differently.")
+    @functools.wraps(f)
+    def wrapper(show_work, row, node, round_to, **kwargs):
+        show = show_work or row is not None or node is not None or round_to is not None
+        return f(work=(row or 1, node, round_to) if show else None, **kwargs)
+
+    return wrapper
+
+
+def _write(text: str, output: Optional[Path]) -> None:
+    """To stdout, or to `output` atomically: a temporary file in the same directory, then os.replace."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .files import write_atomically
+
+    directory = output.parent if str(output.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputProblem(f"--output: {output}: no such directory {str(directory)!r}")
+    try:
+        write_atomically(output, text)
+    except OSError as exc:
+        raise InputProblem(f"--output: {output}: cannot be written ({exc.strerror})") from None
+
+
+def _show_work(step: str, model, data, precision, fmt, work) -> None:
+    """The worked formulas of one step, for one row (and one node or weight, if asked)."""
+    from .labels import Precision
+    from .tables import precision_for
+    from .work import cells, only, work_json, worked
+
+    row, node, round_to = work
+    if row > len(data):
+        raise InputProblem(f"--row: expected a row number from 1 to {len(data)}, got {row}")
+    if precision is None and round_to is not None:
+        p = Precision.uniform(round_to, trim_given=True)
+    else:
+        p = precision_for(precision)
+    sheets = worked(step, model, data, row, p, round_to)
+    if node is not None:
+        chosen = only(sheets, node)
+        if not chosen:
+            known = cells(sheets)
+            nodes = ", ".join(c for c in known if "->" not in c and c != "cost")
+            weights = [c for c in known if "->" in c]
+            extra = f", or a weight such as {weights[0]}" if weights else ""
+            raise InputProblem(f"--node: no worked formula for {node!r} in {step}; expected a node ({nodes}){extra}")
+        sheets = chosen
+    if fmt == "json":
+        return _print_json({"step": step, "row": row, "round_intermediates": round_to, "sheets": work_json(sheets)})
+    _print(*sheets)
+
+
+def _print(*blocks, blank_after_last: bool = True) -> None:
+    """Tables, worked-formula sheets and notes, in the command's --format, to stdout or --output
+    (None blocks, such as the bias table of a network without biases, are left out)."""
+    blocks = tuple(b for b in blocks if b is not None)
+    meta = click.get_current_context().meta
+    fmt, output = meta.get("nnstep.format", "table"), meta.get("nnstep.output")
+    if fmt == "table" and output is None:
+        from rich.console import Console
+
+        from .export import renderables
+
+        console = Console()
+        shown = renderables(blocks)
+        for k, r in enumerate(shown):
+            console.print(r)
+            if blank_after_last or k < len(shown) - 1:
+                console.print()
+        return
+    from .export import export, plain_text
+
+    ctx = click.get_current_context()
+    title = "nnstep" if ctx.parent is None else f"nnstep {ctx.info_name}"
+    _write(plain_text(blocks, title) if fmt == "table" else export(blocks, fmt, title), output)
 
 
 def _print_json(payload: dict) -> None:
-    click.echo(json.dumps(payload, indent=2))
+    _write(json.dumps(payload, indent=2) + "\n", click.get_current_context().meta.get("nnstep.output"))
 
 
 def _forward_views(model, data, s, p, title):
@@ -195,32 +279,44 @@ def _update_views(model, s, p, rows):
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nnstep")
+@output_options
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, fmt: str) -> None:
     """Step through a neural network's training one number at a time.
 
     With no command, runs one full step of the lecture's 2-3-1 example:
-    forward pass and cost, backpropagation, and the weight update.
+    forward pass and cost, backpropagation, and the weight update
+    (--format and --output apply to that; a command has its own).
 
     \b
     Example:
       nnstep                         # the lecture, Steps 3-6
+      nnstep --format markdown       # the same tables in Markdown
       nnstep forward --precision 4   # Steps 3-4 with 4 decimals
       nnstep train --epochs 8000     # the "After 8'000 epochs" slide
+      nnstep verify                  # every printed number, checked
     """
-    if ctx.invoked_subcommand is None:
-        model, data = _inputs(None, None)
-        from .tables import Precision
+    if ctx.invoked_subcommand is not None:
+        if fmt != "table" or ctx.meta.get("nnstep.output") is not None:
+            raise click.UsageError("--format and --output go after the command, e.g. nnstep forward --format latex")
+        return
+    model, data = _inputs(None, None)
+    from .tables import Precision
 
-        s = _step(model, data)
-        p = Precision.slides()
-        _print(*_forward_views(model, data, s, p, "Steps 3-4: Forward pass and cost"),
-               *_backprop_views(model, data, s, p), *_update_views(model, s, p, len(data)))
+    s = _step(model, data)
+    if fmt == "json":
+        from .report import step_json
+
+        return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
+    p = Precision.slides()
+    _print(*_forward_views(model, data, s, p, "Steps 3-4: Forward pass and cost"),
+           *_backprop_views(model, data, s, p), *_update_views(model, s, p, len(data)))
 
 
 @main.command()
 @common_options
-def forward(model, data, precision, fmt):
+@work_options
+def forward(model, data, precision, fmt, work):
     """Steps 3-4: forward propagation and the cost of every observation.
 
     Prints Y, the inputs, the hidden activations H1..Hn, the output and the
@@ -229,8 +325,12 @@ def forward(model, data, precision, fmt):
     \b
     Example:
       nnstep forward
+      nnstep forward --show-work --row 1 --node H1
+      nnstep forward --format latex --output forward.tex
       nnstep forward --model model.yaml --data data.yaml --format json
     """
+    if work is not None:
+        return _show_work("forward", model, data, precision, fmt, work)
     from .tables import precision_for
 
     s = _step(model, data)
@@ -243,7 +343,8 @@ def forward(model, data, precision, fmt):
 
 @main.command()
 @common_options
-def backprop(model, data, precision, fmt):
+@work_options
+def backprop(model, data, precision, fmt, work):
     """Step 5: backpropagation errors of every node and observation.
 
     Err ON = yhat - y, BPE = Err × f'(input sum), Err H = BPE ON × w(H → ON),
@@ -253,7 +354,11 @@ def backprop(model, data, precision, fmt):
     Example:
       nnstep backprop
       nnstep backprop --precision 5
+      nnstep backprop --show-work --node H1
+      nnstep backprop --round-intermediates 2
     """
+    if work is not None:
+        return _show_work("backprop", model, data, precision, fmt, work)
     from .tables import precision_for
 
     s = _step(model, data)
@@ -266,7 +371,8 @@ def backprop(model, data, precision, fmt):
 
 @main.command()
 @common_options
-def update(model, data, precision, fmt):
+@work_options
+def update(model, data, precision, fmt, work):
     """Step 6: one full-batch update of every weight and bias.
 
     w(from → to) -= learning rate × Σ BPE(to) × a(from), b -= learning rate × Σ BPE,
@@ -276,7 +382,11 @@ def update(model, data, precision, fmt):
     Example:
       nnstep update
       nnstep update --format json
+      nnstep update --show-work --node IN1-H1
+      nnstep update --show-work --node ON --round-intermediates 3
     """
+    if work is not None:
+        return _show_work("update", model, data, precision, fmt, work)
     from .tables import bias_table, precision_for, weights_table
 
     s = _step(model, data)
@@ -311,6 +421,7 @@ def train(model, data, precision, fmt, epochs, goal):
     Example:
       nnstep train --epochs 8000
       nnstep train --epochs 10000 --until 0.001
+      nnstep train --epochs 8000 --format markdown --output after-8000.md
     """
     from .tables import precision_for
 
@@ -330,13 +441,13 @@ def train(model, data, precision, fmt, epochs, goal):
         weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{'s' if n != 1 else ''}"),
         bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{'s' if n != 1 else ''}") if model.has_biases else None,
     ]
-    _print(*views)
     if goal is not None:
         if result.goal_epoch is not None:
-            click.echo(f"Goal reached: Σ = {s.cost.sum:.6g} < {goal:g} first at epoch {n:,} "
-                       f"(the forward pass made with the weights after {n - 1:,} updates).")
+            views.append(f"Goal reached: Σ = {s.cost.sum:.6g} < {goal:g} first at epoch {n:,} "
+                         f"(the forward pass made with the weights after {n - 1:,} updates).")
         else:
-            click.echo(f"Goal not reached: Σ is still {s.cost.sum:.6g} (not below {goal:g}) at epoch {n:,}.")
+            views.append(f"Goal not reached: Σ is still {s.cost.sum:.6g} (not below {goal:g}) at epoch {n:,}.")
+    _print(*views)
 
 
 def _run_training(model, data, epochs, goal, show_progress):
@@ -388,7 +499,7 @@ def normalize(data_path, decimals, unrounded, output, fmt):
       nnstep normalize                                   # the lecture's raw data
       nnstep normalize --data raw.yaml --output data.yaml
     """
-    from .files import InputError, data_yaml, example_file, load_data, write_atomically
+    from .files import InputError, data_yaml, example_file, load_data
     from .normalize import z_scores
 
     data_path = data_path or example_file("lecture", "raw.yaml")
@@ -403,10 +514,7 @@ def normalize(data_path, decimals, unrounded, output, fmt):
     rows = [list(t) + list(x) for t, x in zip(data.targets, z.values)]
     text = data_yaml(columns, list(data.target_names), rows, data.recovered)
     if output is not None:
-        try:
-            write_atomically(output, text)
-        except OSError as exc:
-            raise InputProblem(f"{output}: cannot be written ({exc.strerror})") from None
+        _write(text, output)
     if fmt == "yaml":
         return click.echo(text, nl=False)
     if fmt == "json":
@@ -450,6 +558,44 @@ def gradcheck(model, data, precision, fmt):
                             "largest_relative_difference": check.largest})
     from .tables import gradcheck_table
 
-    _print(gradcheck_table(rows, 8 if precision is None else precision))
-    click.echo(f"Largest relative difference: {check.largest:.1e} "
-               f"({'backprop agrees with the finite differences' if check.largest < 1e-6 else 'CHECK THE GRADIENTS'})")
+    verdict = "backprop agrees with the finite differences" if check.largest < 1e-6 else "CHECK THE GRADIENTS"
+    _print(gradcheck_table(rows, 8 if precision is None else precision),
+           f"Largest relative difference: {check.largest:.1e} ({verdict})")
+
+
+@main.command()
+@output_options
+@click.option("--golden", "golden_paths", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="A golden file to check (repeatable). Default: every golden file shipped with nnstep.")
+@click.option("--errata-only", is_flag=True, help="List only the slide errata and mismatches (the summary counts all).")
+def verify(fmt, golden_paths, errata_only):
+    """Check every number the lecture material prints against nnstep.
+
+    For each golden file (a hand transcription of the printed numbers), per
+    slide: the printed value, nnstep's computed value and a mark; slide
+    errata are explained (what the slide shows, what is right, the likely
+    slip). Ends with a one-line summary. Exit status 0 when every number
+    that is not reproduced is a known slide erratum, 1 otherwise.
+
+    \b
+    Example:
+      nnstep verify
+      nnstep verify --errata-only
+      nnstep verify --format json
+      nnstep verify --golden fixtures/golden/grid_search.yaml --format csv --output grid.csv
+    """
+    from . import verify as checks
+    from .files import InputError
+
+    try:
+        report = checks.verify(golden_paths)
+    except InputError as exc:
+        raise InputProblem(str(exc)) from None
+    if fmt == "json":
+        _print_json(report.as_json())
+    elif fmt in ("table", "svg"):
+        _print(checks.renderable(report, errata_only), blank_after_last=False)
+    else:
+        _print(*checks.tables(report, errata_only), report.summary())
+    if not report.ok:
+        sys.exit(1)

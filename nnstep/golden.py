@@ -2,7 +2,8 @@
 
 A golden file (fixtures/golden/FORMAT.md) lists printed numbers with where they are printed and
 their printed precision. `check` recomputes each with the core, rounds it to that precision and
-says whether the slide's number is reproduced; listed errata must still differ.
+says whether the slide's number is reproduced; listed errata must still differ. Grid-search counts
+(`grid_count`) need no network: dim(n) = 21^n.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import network
-from .files import Dataset, InputError, expect_mapping, read_yaml
-from .labels import fmt, node_index
+from .files import Dataset, InputError, example_file, expect_mapping, load_data, load_model, read_yaml
+from .labels import fmt, fmt_significant_e, node_index
 from .network import Model, Step
 
 QUANTITY_KEYS = {
@@ -33,7 +34,13 @@ QUANTITY_KEYS = {
     "bias": ("node", "after"),
     "weight_one_row": ("from", "to", "row"),
     "bias_one_row": ("node", "row"),
+    "grid_count": ("dimensions",),
 }
+
+# a grid over [-1, 1] with step 0.1 has 21 points per weight (001_a29cdb52f119cc34.txt)
+GRID_POINTS = 21
+
+NO_EXAMPLE = "none"
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,14 @@ class Entry:
     relation: str = "eq"
     erratum: Optional[Erratum] = None
     note: Optional[str] = None
+    significant: Optional[int] = None
+    source: Optional[str] = None
+
+    def show(self, value: float | int, extra: int = 0) -> str:
+        """A value at this entry's printed precision (plus `extra` digits)."""
+        if self.significant is not None:
+            return fmt_significant_e(value, self.significant + extra)
+        return fmt(value, self.decimals + extra)
 
 
 @dataclass(frozen=True)
@@ -87,9 +102,16 @@ def load_golden(path: str | Path) -> Golden:
         key = f"entries[{n}]"
         if not isinstance(e, dict) or e.get("quantity") not in QUANTITY_KEYS:
             raise InputError(path, f"{key}.quantity", f"expected one of {', '.join(QUANTITY_KEYS)}")
-        missing = [k for k in ("where", "printed", "decimals", *QUANTITY_KEYS[e["quantity"]]) if k not in e]
+        precision = () if "significant" in e else ("decimals",)
+        missing = [k for k in ("where", "printed", *precision, *QUANTITY_KEYS[e["quantity"]]) if k not in e]
         if missing:
             raise InputError(path, f"{key}.{missing[0]}", "missing key")
+        if isinstance(e["printed"], bool) or not isinstance(e["printed"], (int, float)):
+            raise InputError(path, f"{key}.printed", f"expected a number, got {e['printed']!r}")
+        for k in ("row", "after", "dimensions", "epoch", "decimals", "significant"):
+            least = 1 if k in ("row", "epoch", "significant") else 0
+            if k in e and (isinstance(e[k], bool) or not isinstance(e[k], int) or e[k] < least):
+                raise InputError(path, f"{key}.{k}", f"expected a whole number from {least}, got {e[k]!r}")
         err = e.get("erratum")
         entries.append(
             Entry(
@@ -97,11 +119,13 @@ def load_golden(path: str | Path) -> Golden:
                 quantity=e["quantity"],
                 keys={k: e[k] for k in QUANTITY_KEYS[e["quantity"]]},
                 printed=float(e["printed"]),
-                decimals=int(e["decimals"]),
+                decimals=int(e.get("decimals", 0)),
                 epoch=int(e.get("epoch", 1)),
                 relation=e.get("relation", "eq"),
                 erratum=Erratum(float(err["computed"]), str(err["reason"])) if err else None,
                 note=e.get("note"),
+                significant=int(e["significant"]) if "significant" in e else None,
+                source=str(e["source"]) if "source" in e else None,
             )
         )
     unchecked = [Unchecked(str(u["where"]), str(u["printed"]), str(u["reason"])) for u in doc.get("unchecked") or []]
@@ -109,13 +133,16 @@ def load_golden(path: str | Path) -> Golden:
 
 
 class Calculator:
-    """Every quantity a golden file can name, computed from one model and data set."""
+    """Every quantity a golden file can name, computed from one model and data set (none is
+    needed for grid counts)."""
 
-    def __init__(self, model: Model, data: Dataset, epochs: set[int], afters: set[int]):
+    def __init__(self, model: Optional[Model], data: Optional[Dataset], epochs: set[int], afters: set[int]):
         self.data = data
-        self.nodes = node_index(model.layers)
         self.steps: dict[int, Step] = {}
         self.models: dict[int, Model] = {0: model}
+        if model is None or data is None:
+            return
+        self.nodes = node_index(model.layers)
         last = max(epochs | {a + 1 for a in afters} | {1})
         for epoch in range(1, last + 1):
             s = network.step(model, data.inputs, data.targets)
@@ -130,9 +157,11 @@ class Calculator:
             raise KeyError(f"no node {label!r} in this network (nodes: {', '.join(self.nodes)})")
         return self.nodes[label]
 
-    def value(self, e: Entry) -> float:
+    def value(self, e: Entry) -> float | int:
         k, s = e.keys, self.steps.get(e.epoch)
         q = e.quantity
+        if q == "grid_count":
+            return GRID_POINTS ** int(k["dimensions"])
         row = k.get("row", 1) - 1
         if q in ("x", "y"):
             _, j = self._node(k["node"])
@@ -175,22 +204,43 @@ class Check:
         e = self.entry
         if e.relation == "lt":
             return self.computed < e.printed
-        return fmt(self.computed, e.decimals) == fmt(e.printed, e.decimals)
+        return e.show(self.computed) == e.show(e.printed)
 
     @property
     def erratum_confirmed(self) -> bool:
         """A listed erratum still differs from the slide, and its recorded value is the math's."""
         e = self.entry
-        return (
-            e.erratum is not None
-            and not self.reproduced
-            and math.isclose(e.erratum.computed, self.computed, abs_tol=10 ** -(e.decimals + 1))
-        )
+        if e.erratum is None or self.reproduced:
+            return False
+        if e.significant is not None:
+            return math.isclose(e.erratum.computed, self.computed, rel_tol=10 ** -(e.significant + 1))
+        return math.isclose(e.erratum.computed, self.computed, abs_tol=10 ** -(e.decimals + 1))
 
 
-def check(golden: Golden, model: Model, data: Dataset) -> list[Check]:
+def check(golden: Golden, model: Optional[Model], data: Optional[Dataset]) -> list[Check]:
     """Recompute every entry of a golden file."""
     epochs = {e.epoch for e in golden.entries}
     afters = {e.keys["after"] for e in golden.entries if "after" in e.keys}
     calc = Calculator(model, data, epochs, afters)
-    return [Check(e, calc.value(e)) for e in golden.entries]
+    checks = []
+    for n, e in enumerate(golden.entries):
+        try:
+            checks.append(Check(e, calc.value(e)))
+        except (KeyError, IndexError) as exc:
+            raise KeyError(f"entries[{n}]: {exc.args[0] if isinstance(exc, KeyError) else 'no such row'}") from None
+    return checks
+
+
+def check_file(path: str | Path) -> tuple[Golden, list[Check]]:
+    """Load a golden file and recompute it with the example it names (shipped in nnstep/data)."""
+    golden = load_golden(path)
+    if golden.example == NO_EXAMPLE:
+        return golden, check(golden, None, None)
+    model_path, data_path = example_file(golden.example, "model.yaml"), example_file(golden.example, "data.yaml")
+    if not model_path.is_file():
+        raise InputError(path, "example", f"expected the name of a shipped example or {NO_EXAMPLE!r}, got {golden.example!r}")
+    try:
+        return golden, check(golden, load_model(model_path), load_data(data_path))
+    except KeyError as exc:
+        key, _, message = str(exc.args[0]).partition(": ")
+        raise InputError(path, key, message) from None

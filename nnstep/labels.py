@@ -6,6 +6,11 @@ golden-file checks agree. Numbers are rounded only here, for display, never in t
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
@@ -52,3 +57,69 @@ def fmt_significant(value: float, decimals: int, digits: int = 2) -> str:
     while decimals < 12 and value != 0 and abs(value) < 10 ** (digits - 1 - decimals):
         decimals += 1
     return fmt(value, decimals)
+
+
+def fmt_short(value: float, decimals: int) -> str:
+    """Like fmt, without trailing zeros but with at least one decimal: -0.200 -> '-0.2', -1 -> '-1.0',
+    as the slides print given values (weights, biases, the learning rate) inside a formula."""
+    text = fmt(value, decimals)
+    if "." in text:
+        text = text.rstrip("0")
+        text = text + "0" if text.endswith(".") else text
+    return text
+
+
+def fmt_digits(value: float, digits: int, max_decimals: int) -> str:
+    """`digits` significant digits, but no more than `max_decimals` decimals and no fewer than none:
+    the slides' input sums 0.614, -0.028, 2.01, -1.55 are fmt_digits(v, 3, 3)."""
+    if value == 0 or not math.isfinite(value):
+        return fmt(value, min(max_decimals, digits - 1))
+    decimals = digits - 1 - math.floor(math.log10(abs(value)))
+    return fmt(value, max(0, min(max_decimals, decimals)))
+
+
+def fmt_significant_e(value: float | int, significant: int) -> str:
+    """A number in e-notation with `significant` digits, as a program prints a large float:
+    21**13 -> '1.544723777391195e17' (16 digits). Exact for Python integers of any size."""
+    text = format(Decimal(value), f".{significant - 1}e")
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+@dataclass(frozen=True)
+class Precision:
+    """Decimals per kind of number. The defaults are the slides' (lecture-dataset.md, point 7).
+
+    Inside a formula the slides print given values (weights, biases, the learning rate) without
+    trailing zeros (`trim_given`) and input sums with 3 significant digits (`sum_digits`: "0.614",
+    "2.01", "-1.55").
+    """
+
+    data: int = 2
+    activation: int = 2
+    output: int = 2
+    cost: int = 2
+    error_output: int = 2
+    error_hidden: int = 3
+    bpe: int = 3
+    weight: int = 3
+    trim_given: bool = True
+    sum_digits: Optional[int] = 3
+
+    @classmethod
+    def slides(cls, epoch: int = 1) -> "Precision":
+        """The 1,000 and 8,000 epoch slides print outputs and costs with 3 decimals."""
+        return cls(output=3, cost=3) if epoch >= 1000 else cls()
+
+    @classmethod
+    def uniform(cls, decimals: int, trim_given: bool = False) -> "Precision":
+        d = decimals
+        return cls(d, d, d, d, d, d, d, d, trim_given=trim_given, sum_digits=None)
+
+    def given(self, value: float) -> str:
+        """A weight, bias or learning rate inside a formula."""
+        return fmt_short(value, self.weight) if self.trim_given else fmt(value, self.weight)
+
+    def input_sum(self, value: float) -> str:
+        """An input sum inside a formula."""
+        return fmt(value, self.weight) if self.sum_digits is None else fmt_digits(value, self.sum_digits, self.weight)

@@ -1,7 +1,9 @@
-"""Records of the core -> rich Tables laid out like the lecture's slides.
+"""Records of the core -> tables laid out like the lecture's slides.
 
-Each function returns a renderable; only the CLI prints. Numbers keep the slide's precision
-(Precision.slides) unless the user asks for more digits.
+Each table is first built as a neutral TableData (title, column headers, rows of cell strings,
+notes), so that it can be drawn in the terminal (`rich_table`, a renderable; only the CLI prints)
+or exported (nnstep/export.py). Numbers keep the slide's precision (Precision.slides) unless the
+user asks for more digits.
 """
 
 from __future__ import annotations
@@ -10,54 +12,66 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import numpy as np
-from rich import box
-from rich.table import Table
-from rich.text import Text
 
 from .files import Dataset
-from .labels import fmt, fmt_significant, layer_label, node_labels, subscript
+from .labels import Precision, fmt, fmt_significant, layer_label, node_labels, subscript
 from .network import Backward, CostSummary, ForwardPass, Model
+
+__all__ = ["Column", "Precision", "TableData", "rich_table", "precision_for"]
 
 
 @dataclass(frozen=True)
-class Precision:
-    """Decimals per kind of number. The defaults are the slides' (lecture-dataset.md, point 7)."""
+class Column:
+    header: str
+    align: str = "right"  # "left" or "right"
 
-    data: int = 2
-    activation: int = 2
-    output: int = 2
-    cost: int = 2
-    error_output: int = 2
-    error_hidden: int = 3
-    bpe: int = 3
-    weight: int = 3
 
-    @classmethod
-    def slides(cls, epoch: int = 1) -> "Precision":
-        """The 1,000 and 8,000 epoch slides print outputs and costs with 3 decimals."""
-        return cls(output=3, cost=3) if epoch >= 1000 else cls()
+@dataclass(frozen=True)
+class TableData:
+    """One table, independent of how it is drawn: `faint` holds the indices of rows whose first
+    cell is shown dimmed (rows the slides do not print but that were recovered)."""
 
-    @classmethod
-    def uniform(cls, decimals: int) -> "Precision":
-        return cls(*([decimals] * 8))
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+    notes: tuple[str, ...] = ()
+    faint: frozenset[int] = frozenset()
+
+
+def rich_table(t: TableData):
+    """A TableData as rich renderables: the title as a line above the table and the notes below
+    (so that a narrow table does not wrap them); every string is literal text (a label like
+    'x[1]' keeps its brackets)."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for c in t.columns:
+        table.add_column(Text(c.header), justify="right" if c.align == "right" else "left")
+    for i, row in enumerate(t.rows):
+        first_style = "dim" if i in t.faint else ""
+        table.add_row(*[Text(cell, style=first_style if k == 0 else "") for k, cell in enumerate(row)])
+    parts = ([Text(t.title, style="italic")] if t.title else []) + [table]
+    parts += [Text(note, style="dim") for note in t.notes]
+    return Group(*parts)
 
 
 RECOVERED_NOTE = "* recovered row: the slides print '...' here"
 
 
-def _table(title: str, caption: Optional[str] = None) -> Table:
-    return Table(title=title, caption=caption, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
-                 caption_justify="left")
-
-
-def _row_label(data: Dataset, i: int) -> Text:
+def _row_label(data: Dataset, i: int) -> str:
     row = i + 1
-    return Text(f"{row}*", style="dim") if row in data.recovered else Text(str(row))
+    return f"{row}*" if row in data.recovered else str(row)
 
 
-def _caption(data: Dataset, extra: Sequence[str] = ()) -> Optional[str]:
-    lines = list(extra) + ([RECOVERED_NOTE] if data.recovered else [])
-    return "\n".join(lines) or None
+def _faint(data: Dataset) -> frozenset[int]:
+    return frozenset(r - 1 for r in data.recovered)
+
+
+def _notes(data: Dataset, extra: Sequence[str] = ()) -> tuple[str, ...]:
+    return tuple(extra) + ((RECOVERED_NOTE,) if data.recovered else ())
 
 
 def _target(value: float, decimals: int) -> str:
@@ -71,22 +85,15 @@ def _output_labels(model: Model) -> list[str]:
 
 def forward_table(
     model: Model, data: Dataset, fp: ForwardPass, cost: Optional[CostSummary], p: Precision, title: str
-) -> Table:
+) -> TableData:
     """Steps 3 and 4: Y, X, hidden activations H1..Hn, Output and (with a cost) Cost per row and Sigma."""
     extra = []
     if cost is not None:
         extra.append(f"Σ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data)} = {fmt_significant(cost.mean, p.cost)}")
-    t = _table(title, _caption(data, extra))
-    t.add_column("#", justify="right")
-    for name in data.target_names + data.input_names:
-        t.add_column(subscript(name), justify="right")
-    hidden = [(l, n) for l in range(1, len(model.layers) - 1) for n in node_labels(model.layers, l)]
-    for _, name in hidden:
-        t.add_column(subscript(name), justify="right")
-    for name in _output_labels(model):
-        t.add_column(name, justify="right")
-    if cost is not None:
-        t.add_column("Cost", justify="right")
+    headers = ["#"] + [subscript(n) for n in data.target_names + data.input_names]
+    headers += [subscript(n) for l in range(1, len(model.layers) - 1) for n in node_labels(model.layers, l)]
+    headers += _output_labels(model) + (["Cost"] if cost is not None else [])
+    rows = []
     for i in range(len(data)):
         cells = [_row_label(data, i)]
         cells += [_target(v, p.data) for v in data.targets[i]] + [fmt(v, p.data) for v in data.inputs[i]]
@@ -95,29 +102,25 @@ def forward_table(
         cells += [fmt(v, p.output) for v in fp.output[i]]
         if cost is not None:
             cells.append(fmt(cost.observations[i], p.cost))
-        t.add_row(*cells)
-    return t
+        rows.append(tuple(cells))
+    return TableData(title, tuple(Column(h) for h in headers), tuple(rows), _notes(data, extra), _faint(data))
 
 
-def backprop_table(model: Model, data: Dataset, bw: Backward, p: Precision, title: str) -> Table:
+def backprop_table(model: Model, data: Dataset, bw: Backward, p: Precision, title: str) -> TableData:
     """Step 5: Err and BPE of every hidden and output node, per row."""
-    t = _table(title, _caption(data))
-    t.add_column("#", justify="right")
     layers = range(len(model.layers) - 1)
     names = {l: [subscript(n) for n in node_labels(model.layers, l + 1)] for l in layers}
-    for kind in ("Err", "BPE"):
-        for l in layers:
-            for n in names[l]:
-                t.add_column(f"{kind} {n}", justify="right")
+    headers = ["#"] + [f"{kind} {n}" for kind in ("Err", "BPE") for l in layers for n in names[l]]
     out = len(model.layers) - 2
+    rows = []
     for i in range(len(data)):
         cells = [_row_label(data, i)]
         for l in layers:
             cells += [fmt(v, p.error_output if l == out else p.error_hidden) for v in bw.errors[l][i]]
         for l in layers:
             cells += [fmt(v, p.bpe) for v in bw.bpes[l][i]]
-        t.add_row(*cells)
-    return t
+        rows.append(tuple(cells))
+    return TableData(title, tuple(Column(h) for h in headers), tuple(rows), _notes(data), _faint(data))
 
 
 def weight_rows(layers: tuple[int, ...], weights: Sequence[np.ndarray]) -> list[tuple[str, list[float]]]:
@@ -134,27 +137,23 @@ def weight_rows(layers: tuple[int, ...], weights: Sequence[np.ndarray]) -> list[
     return rows
 
 
-def weights_table(layers: tuple[int, ...], weights: Sequence[np.ndarray], p: Precision, title: str) -> Table:
+def weights_table(layers: tuple[int, ...], weights: Sequence[np.ndarray], p: Precision, title: str) -> TableData:
     """Step 2 / Step 6: a weight table W1..Wn as the slides lay it out (also used for gradients)."""
     rows = weight_rows(layers, weights)
-    t = _table(title)
-    t.add_column("")
-    for k in range(max(len(values) for _, values in rows)):
-        t.add_column(subscript(f"W{k + 1}"), justify="right")
-    for label, values in rows:
-        t.add_row(subscript(label), *[fmt(v, p.weight) for v in values])
-    return t
+    width = max(len(values) for _, values in rows)
+    columns = (Column("", "left"),) + tuple(Column(subscript(f"W{k + 1}")) for k in range(width))
+    cells = tuple(
+        (subscript(label), *[fmt(v, p.weight) for v in values], *[""] * (width - len(values))) for label, values in rows
+    )
+    return TableData(title, columns, cells)
 
 
-def bias_table(layers: tuple[int, ...], rows: dict[str, Sequence[np.ndarray]], p: Precision, title: str) -> Table:
+def bias_table(layers: tuple[int, ...], rows: dict[str, Sequence[np.ndarray]], p: Precision, title: str) -> TableData:
     """Step 2 / Step 6: Bias rows over the hidden and output nodes, e.g. {"Bias": model.biases}."""
-    t = _table(title)
-    t.add_column("")
-    for n in (n for l in range(1, len(layers)) for n in node_labels(layers, l)):
-        t.add_column(subscript(n), justify="right")
-    for label, biases in rows.items():
-        t.add_row(label, *[fmt(v, p.weight) for b in biases for v in b])
-    return t
+    nodes = [n for l in range(1, len(layers)) for n in node_labels(layers, l)]
+    columns = (Column("", "left"),) + tuple(Column(subscript(n)) for n in nodes)
+    cells = tuple((label, *[fmt(v, p.weight) for b in biases for v in b]) for label, biases in rows.items())
+    return TableData(title, columns, cells)
 
 
 def precision_for(decimals: Optional[int], epoch: int = 1) -> Precision:
@@ -162,30 +161,29 @@ def precision_for(decimals: Optional[int], epoch: int = 1) -> Precision:
     return Precision.slides(epoch) if decimals is None else Precision.uniform(decimals)
 
 
-def normalize_tables(data: Dataset, z, decimals: Optional[int]) -> list[Table]:
+def normalize_tables(data: Dataset, z, decimals: Optional[int]) -> list[TableData]:
     """Step 1 a): the means and sample standard deviations, then the z-scores beside the targets."""
-    stats = _table("Step 1 a): z-scores")
-    stats.add_column("")
-    for name in data.input_names:
-        stats.add_column(subscript(name), justify="right")
-    stats.add_row("mean", *[fmt(v, 6).rstrip("0").rstrip(".") for v in z.means])
-    stats.add_row("std", *[fmt(v, 6) for v in z.stds])
+    names = [subscript(n) for n in data.input_names]
+    stats = TableData(
+        "Step 1 a): X' = (X - mean) / std, sample std (n - 1)",
+        (Column("", "left"),) + tuple(Column(n) for n in names),
+        (("mean", *[fmt(v, 6).rstrip("0").rstrip(".") for v in z.means]), ("std", *[fmt(v, 6) for v in z.stds])),
+    )
     shown = 6 if decimals is None else decimals
-    t = _table("Normalized data", _caption(data))
-    t.add_column("#", justify="right")
-    for name in data.target_names + data.input_names:
-        t.add_column(subscript(name), justify="right")
-    for i in range(len(data)):
-        t.add_row(_row_label(data, i), *[_target(v, shown) for v in data.targets[i]],
-                  *[fmt(v, shown) for v in z.values[i]])
-    return [stats, t]
+    rows = tuple(
+        (_row_label(data, i), *[_target(v, shown) for v in data.targets[i]], *[fmt(v, shown) for v in z.values[i]])
+        for i in range(len(data))
+    )
+    headers = ["#"] + [subscript(n) for n in data.target_names] + names
+    table = TableData("Normalized data", tuple(Column(h) for h in headers), rows, _notes(data), _faint(data))
+    return [stats, table]
 
 
-def gradcheck_table(rows, decimals: int) -> Table:
+def gradcheck_table(rows, decimals: int) -> TableData:
     """Backprop's gradient beside the central finite difference, per weight and bias."""
-    t = _table("Gradient check: backprop against (C(w + h) - C(w - h)) / 2h")
-    for name in ("", "backprop", "finite diff.", "rel. diff."):
-        t.add_column(name, justify="right" if name else "left")
-    for name, analytic, numeric, rel in rows:
-        t.add_row(subscript(name), fmt(analytic, decimals), fmt(numeric, decimals), f"{rel:.1e}")
-    return t
+    columns = (Column("", "left"), Column("backprop"), Column("finite diff."), Column("rel. diff."))
+    cells = tuple(
+        (subscript(name), fmt(analytic, decimals), fmt(numeric, decimals), f"{rel:.1e}")
+        for name, analytic, numeric, rel in rows
+    )
+    return TableData("Gradient check: backprop against (C(w + h) - C(w - h)) / 2h", columns, cells)

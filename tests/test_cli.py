@@ -16,7 +16,7 @@ def run(*args):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-@pytest.mark.parametrize("command", [[]] + [[c] for c in COMMANDS])
+@pytest.mark.parametrize("command", [[]] + [[c] for c in COMMANDS + ["verify"]])
 def test_every_command_has_help_with_an_example(command):
     result = run(*command, "--help")
     assert result.exit_code == 0

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nnstep.files import load_data, load_model
-from nnstep.golden import check, load_golden
-from nnstep.labels import fmt
+from nnstep.golden import check_file
 
 from .conftest import FIXTURES
 
@@ -20,19 +18,17 @@ GOLDEN_FILES = sorted((FIXTURES / "golden").glob("*.yaml"))
 
 @lru_cache(maxsize=None)
 def checks_of(path: Path):
-    golden = load_golden(path)
-    example = FIXTURES / golden.example
-    return golden, check(golden, load_model(example / "model.yaml"), load_data(example / "data.yaml"))
+    return check_file(path)
 
 
 def _line(c) -> str:
     e = c.entry
-    return f"{e.where}: printed {e.printed:.{e.decimals}f}, computed {fmt(c.computed, e.decimals + 2)}"
+    return f"{e.where}: printed {e.show(e.printed)}, computed {e.show(c.computed, 2)}"
 
 
 def test_golden_files_exist():
     names = {p.stem for p in GOLDEN_FILES}
-    assert {"lecture", "two_neuron"} <= names
+    assert {"lecture", "two_neuron", "grid_search"} <= names
 
 
 @pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
@@ -57,6 +53,8 @@ def test_every_entry_names_its_source(path):
     seeds = FIXTURES.parent.parent / "shared" / "seeds"
     if seeds.is_dir():
         assert (seeds / golden.source).is_file()
+        for e in golden.entries:
+            assert (seeds / (e.source or golden.source)).is_file(), e.where
     for e in golden.entries:
         assert e.where.strip() and e.decimals >= 0
         if e.erratum is not None:

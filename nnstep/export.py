@@ -1,0 +1,293 @@
+"""Tables, worked formulas and notes -> Markdown, LaTeX (booktabs), CSV, HTML and SVG text.
+
+A document is a list of blocks: a TableData (nnstep/tables.py), a Sheet of worked formulas
+(nnstep/work.py) or a plain note string. Every function returns text; the CLI writes it.
+SVG is the terminal rendering itself, recorded by rich.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from html import escape as html_escape
+from typing import Sequence, Union
+
+from .tables import Column, TableData
+from .work import Sheet
+
+Block = Union[TableData, Sheet, str]
+
+FORMATS = ("markdown", "latex", "csv", "html", "svg")
+
+
+def export(blocks: Sequence[Block], fmt: str, title: str = "nnstep") -> str:
+    """The whole document in one of FORMATS."""
+    return {"markdown": markdown, "latex": latex, "csv": csv_text, "html": html, "svg": svg}[fmt](blocks, title)
+
+
+def sheet_table(sheet: Sheet) -> TableData:
+    """Worked formulas as a table (for the formats without mathematics): one row per number."""
+    hand = any(w.exact_text is not None for w in sheet.items)
+    headers = ["Number", "Formula", "With the numbers", "Result"] + (["Full precision"] if hand else [])
+    rows = []
+    for w in sheet.items:
+        row = [w.label, w.formula_text(), w.substituted_text(), w.result_text]
+        if hand:
+            row.append(w.exact_text or "")
+        rows.append(tuple(row))
+        if w.terms is not None:
+            rows.append((f"{w.label}: the sum", "", w.terms_text(), w.terms_total_text) + (("",) if hand else ()))
+    columns = tuple(Column(h, "left") for h in headers[:3]) + tuple(Column(h) for h in headers[3:])
+    return TableData(sheet.title, columns, tuple(rows), sheet.notes)
+
+
+# Markdown ---------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_|<>\[\]])")
+
+
+def _md(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_table(t: TableData) -> list[str]:
+    lines = [f"**{_md(t.title)}**", ""]
+    lines.append("| " + " | ".join(_md(c.header) for c in t.columns) + " |")
+    lines.append("|" + "|".join("---:" if c.align == "right" else ":---" for c in t.columns) + "|")
+    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in t.rows]
+    for note in t.notes:
+        lines += ["", _md(note)]
+    return lines
+
+
+def _md_sheet(sheet: Sheet) -> list[str]:
+    lines = [f"**{_md(sheet.title)}**", ""]
+    for note in sheet.notes:
+        lines += [_md(note), ""]
+    lines.append("```text")
+    for w in sheet.items:
+        lines += w.text_lines(width=100)
+    lines.append("```")
+    return lines
+
+
+def markdown(blocks: Sequence[Block], title: str = "nnstep") -> str:
+    parts = []
+    for b in blocks:
+        if isinstance(b, TableData):
+            parts.append("\n".join(_md_table(b)))
+        elif isinstance(b, Sheet):
+            parts.append("\n".join(_md_sheet(b)))
+        else:
+            parts.append(_md(b))
+    return "\n\n".join(parts) + "\n"
+
+
+# LaTeX ------------------------------------------------------------------------------------------
+
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_TEX_SYMBOLS = {
+    "→": r"$\rightarrow$", "Σ": r"$\Sigma$", "×": r"$\times$", "α": r"$\alpha$", "≠": r"$\neq$",
+    "✓": r"$\checkmark$", "✗": r"$\times$", "…": r"\dots{}", "<": r"$<$", ">": r"$>$",
+}
+_SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
+_NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?(e-?\d+)?$")
+
+
+def tex_text(text: str) -> str:
+    """Plain text (with the tables' Unicode: H₁, →, Σ) as LaTeX text-mode source."""
+    text = text.replace("->", "→")
+    out, i = [], 0
+    while i < len(text):
+        ch = text[i]
+        if ch in _SUB_DIGITS:
+            j = i
+            while j < len(text) and text[j] in _SUB_DIGITS:
+                j += 1
+            out.append("$_{" + "".join(str(_SUB_DIGITS.index(c)) for c in text[i:j]) + "}$")
+            i = j
+            continue
+        out.append(_TEX_SPECIAL.get(ch) or _TEX_SYMBOLS.get(ch) or ch)
+        i += 1
+    return "".join(out)
+
+
+def _tex_cell(text: str) -> str:
+    """Numbers in math mode, so that a minus sign is a minus sign."""
+    return f"${text}$" if _NUMBER.match(text) else tex_text(text)
+
+
+def _tex_spec(t: TableData) -> str:
+    """r and l columns; a column of long texts (the verify report's places and reasons) wraps."""
+    spec = []
+    for k, c in enumerate(t.columns):
+        longest = max([len(row[k]) for row in t.rows if k < len(row)] + [0])
+        spec.append("r" if c.align == "right" else r"p{0.18\linewidth}" if longest > 24 else "l")
+    return "".join(spec)
+
+
+def _tex_table(t: TableData) -> list[str]:
+    spec = _tex_spec(t)
+    head = " & ".join(tex_text(c.header) for c in t.columns) + r" \\"
+    body = [" & ".join(_tex_cell(cell) for cell in row) + r" \\" for row in t.rows]
+    notes = [tex_text(n) + r" \\" for n in t.notes]
+    if len(t.rows) > 40:  # a long report breaks across pages
+        lines = [r"{\footnotesize\setlength{\tabcolsep}{3pt}", rf"\begin{{longtable}}{{{spec}}}",
+                 rf"\caption*{{{tex_text(t.title)}}} \\", r"\toprule", head, r"\midrule", r"\endhead", *body,
+                 r"\bottomrule", r"\end{longtable}", "}"]
+        return lines + ([r"{\footnotesize", *[n[:-3] + r"\par" for n in notes], "}"] if notes else [])
+    lines = [r"\begin{table}[htbp]", r"\centering", *([r"\footnotesize\setlength{\tabcolsep}{4pt}"] if len(t.columns) > 8 else []),
+             rf"\caption*{{{tex_text(t.title)}}}",
+             rf"\begin{{tabular}}{{{spec}}}", r"\toprule", head, r"\midrule", *body, r"\bottomrule", r"\end{tabular}"]
+    if notes:
+        lines += [r"\par\smallskip", r"{\footnotesize", *[n[:-3] + r"\par" for n in notes], "}"]
+    return lines + [r"\end{table}"]
+
+
+def _tex_sheet(sheet: Sheet) -> list[str]:
+    lines = [rf"\paragraph{{{tex_text(sheet.title)}}}"]
+    lines += [tex_text(n) + r"\par" for n in sheet.notes]
+    for w in sheet.items:
+        lines += [r"\begin{align*}", *w.latex_lines(), r"\end{align*}"]
+    return lines
+
+
+LATEX_PREAMBLE = [
+    r"\documentclass{article}",
+    r"\usepackage[T1]{fontenc}",
+    r"\usepackage[utf8]{inputenc}",
+    r"\usepackage{amsmath,amssymb}",
+    r"\usepackage{booktabs}",
+    r"\usepackage{longtable}",
+    r"\usepackage{caption}",
+    r"\begin{document}",
+]
+
+
+def latex(blocks: Sequence[Block], title: str = "nnstep") -> str:
+    """A complete document (it compiles with pdflatex); each table is a booktabs tabular to paste."""
+    lines = [f"% {title}: written by nnstep", *LATEX_PREAMBLE]
+    for b in blocks:
+        lines.append("")
+        if isinstance(b, TableData):
+            lines += _tex_table(b)
+        elif isinstance(b, Sheet):
+            lines += _tex_sheet(b)
+        else:
+            lines.append(tex_text(b) + r"\par")
+    return "\n".join(lines + ["", r"\end{document}", ""])
+
+
+# CSV --------------------------------------------------------------------------------------------
+
+
+def csv_text(blocks: Sequence[Block], title: str = "nnstep") -> str:
+    """Each table as a title row, a header row and its rows, then its notes and an empty row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for b in blocks:
+        t = sheet_table(b) if isinstance(b, Sheet) else b
+        if isinstance(t, str):
+            writer.writerows([[t], []])
+            continue
+        writer.writerow([t.title])
+        writer.writerow([c.header for c in t.columns])
+        writer.writerows(t.rows)
+        writer.writerows([[n] for n in t.notes])
+        writer.writerow([])
+    return out.getvalue()
+
+
+# HTML -------------------------------------------------------------------------------------------
+
+_CSS = (
+    "body{font-family:sans-serif}table{border-collapse:collapse;margin:1em 0}"
+    "caption{text-align:left;font-weight:bold;padding-bottom:.3em}th,td{padding:.1em .7em}"
+    "thead th{border-bottom:1px solid #444}.r{text-align:right}.l{text-align:left}"
+    "tr.recovered td:first-child{color:#888}p.note{margin:.2em 0;font-size:90%}"
+    "pre{background:#f6f6f6;padding:.5em}"
+)
+
+
+def _html_table(t: TableData) -> list[str]:
+    cls = ["r" if c.align == "right" else "l" for c in t.columns]
+    lines = ["<table>", f"<caption>{html_escape(t.title)}</caption>", "<thead><tr>"
+             + "".join(f'<th class="{k}">{html_escape(c.header)}</th>' for k, c in zip(cls, t.columns)) + "</tr></thead>",
+             "<tbody>"]
+    for i, row in enumerate(t.rows):
+        attr = ' class="recovered"' if i in t.faint else ""
+        lines.append(f"<tr{attr}>" + "".join(f'<td class="{k}">{html_escape(c)}</td>' for k, c in zip(cls, row)) + "</tr>")
+    lines += ["</tbody>", "</table>"]
+    return lines + [f'<p class="note">{html_escape(n)}</p>' for n in t.notes]
+
+
+def _html_sheet(sheet: Sheet) -> list[str]:
+    lines = [f"<h3>{html_escape(sheet.title)}</h3>"]
+    lines += [f'<p class="note">{html_escape(n)}</p>' for n in sheet.notes]
+    body = "\n".join(line for w in sheet.items for line in w.text_lines(width=100))
+    return lines + [f"<pre>{html_escape(body)}</pre>"]
+
+
+def html(blocks: Sequence[Block], title: str = "nnstep") -> str:
+    """A complete, well-formed (XML-parsable) HTML document."""
+    lines = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8" />',
+             f"<title>{html_escape(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
+    for b in blocks:
+        if isinstance(b, TableData):
+            lines += _html_table(b)
+        elif isinstance(b, Sheet):
+            lines += _html_sheet(b)
+        else:
+            lines.append(f'<p class="note">{html_escape(b)}</p>')
+    return "\n".join(lines + ["</body>", "</html>", ""])
+
+
+# SVG and plain text -----------------------------------------------------------------------------
+
+
+def renderables(blocks: Sequence[Block]) -> list:
+    """The blocks as rich renderables, exactly as the terminal shows them."""
+    from rich.text import Text
+
+    from .show import sheet_renderable
+    from .tables import rich_table
+
+    out = []
+    for b in blocks:
+        if isinstance(b, TableData):
+            out.append(rich_table(b))
+        elif isinstance(b, Sheet):
+            out.append(sheet_renderable(b))
+        elif isinstance(b, str):
+            out.append(Text(b))
+        else:  # already a rich renderable (the verify report)
+            out.append(b)
+    return out
+
+
+def _recording_console():
+    from rich.console import Console
+
+    return Console(record=True, width=80, file=io.StringIO(), color_system="truecolor", force_terminal=True)
+
+
+def plain_text(blocks: Sequence[Block], title: str = "nnstep") -> str:
+    """The terminal output without colours, 80 columns wide (for --format table --output FILE)."""
+    console = _recording_console()
+    for r in renderables(blocks):
+        console.print(r)
+        console.print()
+    return console.export_text(styles=False)
+
+
+def svg(blocks: Sequence[Block], title: str = "nnstep") -> str:
+    """The terminal output as an SVG picture (rich's export_svg), 80 columns wide."""
+    console = _recording_console()
+    for r in renderables(blocks):
+        console.print(r)
+        console.print()
+    return console.export_svg(title=title)
