@@ -124,10 +124,13 @@ def common_options(f: Callable) -> Callable:
                   help="Data file (YAML): columns, targets, rows. Default: the lecture's 10 rows.")
     @click.option("--precision", type=click.IntRange(0, 15), default=None,
                   help="Decimals for every number. Default: each number as precise as the slides print it.")
+    @click.option("--notation", type=click.Choice(["slides", "matrix"]), default="slides", show_default=True,
+                  help="slides: input, error, BPE as in the lecture; matrix: z, a, δ = ∂J/∂z, W, b, J.")
     @output_options
     @convention_options
     @functools.wraps(f)
-    def wrapper(model_path, data_path, precision, fmt, **kwargs):
+    def wrapper(model_path, data_path, precision, fmt, notation, **kwargs):
+        click.get_current_context().meta["nnstep.notation"] = notation
         overrides = {key: kwargs.pop(option) for option, key in CONVENTIONS.items()}
         overrides = {k: v for k, v in overrides.items() if v is not None}
         trainable = f.__name__ != "forward"
@@ -204,8 +207,13 @@ def _show_work(step: str, model, data, precision, fmt, work) -> None:
 def _print(*blocks, blank_after_last: bool = True) -> None:
     """Tables, worked-formula sheets and notes, in the command's --format, to stdout or --output
     (None blocks, such as the bias table of a network without biases, are left out)."""
-    blocks = tuple(b for b in blocks if b is not None)
     meta = click.get_current_context().meta
+    notation = meta.get("nnstep.notation", "slides")
+    if notation != "slides":
+        from .notation import block
+
+        blocks = tuple(block(b, notation) for b in blocks)
+    blocks = tuple(b for b in blocks if b is not None)
     fmt, output = meta.get("nnstep.format", "table"), meta.get("nnstep.output")
     if fmt == "table" and output is None:
         from rich.console import Console

@@ -92,6 +92,7 @@ _TEX_SPECIAL = {
 }
 _TEX_SYMBOLS = {
     "→": r"$\rightarrow$", "Σ": r"$\Sigma$", "×": r"$\times$", "α": r"$\alpha$", "≠": r"$\neq$",
+    "δ": r"$\delta$", "∂": r"$\partial$", "ŷ": r"$\hat{y}$", "′": r"$'$",
     "✓": r"$\checkmark$", "✗": r"$\times$", "…": r"\dots{}", "<": r"$<$", ">": r"$>$",
 }
 _SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"

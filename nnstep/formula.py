@@ -88,7 +88,7 @@ def text(e: Expr) -> str:
     return "..."
 
 
-_TEX_GREEK = {"α": r"\alpha", "Σ": r"\Sigma"}
+_TEX_GREEK = {"α": r"\alpha", "Σ": r"\Sigma", "δ": r"\delta", "∂J/∂a": r"\partial J/\partial a"}
 
 
 def _tex_name(name: str) -> str:
