@@ -255,12 +255,12 @@ def renderables(blocks: Sequence[Block]) -> list:
     from rich.text import Text
 
     from .show import sheet_renderable
-    from .tables import rich_table
+    from .tables import rich_table, split_to_width
 
     out = []
     for b in blocks:
         if isinstance(b, TableData):
-            out.append(rich_table(b))
+            out += [rich_table(part) for part in split_to_width(b)]
         elif isinstance(b, Sheet):
             out.append(sheet_renderable(b))
         elif isinstance(b, str):

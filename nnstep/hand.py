@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable
+from typing import Optional, Callable
 
 import numpy as np
 
@@ -49,7 +49,7 @@ class Values:
     targets: np.ndarray
     input_sums: list[np.ndarray]
     activations: list[np.ndarray]
-    slopes: list[np.ndarray]
+    slopes: list[Optional[np.ndarray]]
     costs: np.ndarray
     errors: list[np.ndarray]
     bpes: list[np.ndarray]
@@ -60,11 +60,17 @@ class Values:
         return self.inputs if layer == 0 else self.activations[layer - 1]
 
 
+def _slope(name: str, z: np.ndarray, a: np.ndarray) -> Optional[np.ndarray]:
+    """f'(z) for an elementwise activation; None for softmax, whose BPE mixes the layer's nodes."""
+    df = ACTIVATIONS[name].df
+    return None if df is None else df(z, a)
+
+
 def exact_values(model: Model, inputs: np.ndarray, targets: np.ndarray) -> Values:
     """The core's own numbers, unrounded."""
     s = network.step(model, inputs, targets)
     fp = s.forward
-    slopes = [ACTIVATIONS[name].df(z, a) for name, z, a in zip(model.activations, fp.input_sums, fp.activations)]
+    slopes = [_slope(name, z, a) for name, z, a in zip(model.activations, fp.input_sums, fp.activations)]
     return Values(model, inputs, targets, fp.input_sums, fp.activations, slopes, s.cost.observations,
                   s.backward.errors, s.backward.bpes, no_rounding)
 
@@ -83,7 +89,8 @@ def hand_values(model: Model, inputs: np.ndarray, targets: np.ndarray, rnd: Roun
         a = rnd(f.f(z))
         sums.append(z)
         acts.append(a)
-        slopes.append(rnd(f.df(z, a)))
+        slope = _slope(name, z, a)
+        slopes.append(None if slope is None else rnd(slope))
     cost = COSTS[model.cost]
     diff = rnd(a - targets)
     costs = rnd(0.5 * rnd(diff**2)).sum(axis=1) if model.cost == "half_squared_error" else cost.per_observation(a, targets)
@@ -92,7 +99,10 @@ def hand_values(model: Model, inputs: np.ndarray, targets: np.ndarray, rnd: Roun
     bpes: list[np.ndarray] = [np.empty(0)] * n_layers
     error = rnd(cost.derivative(a, targets))
     for layer in reversed(range(n_layers)):
-        bpe = rnd(error * slopes[layer])
+        if slopes[layer] is None:
+            bpe = rnd(ACTIVATIONS[model.activations[layer]].bpe(sums[layer], acts[layer], error))
+        else:
+            bpe = rnd(error * slopes[layer])
         errors[layer], bpes[layer] = error, bpe
         error = rnd(rnd(bpe[:, None, :] * model.weights[layer][None, :, :]).sum(axis=2))
     return Values(model, inputs, targets, sums, acts, slopes, rnd(costs), errors, bpes, rnd)

@@ -58,6 +58,36 @@ def rich_table(t: TableData):
     return Group(*parts)
 
 
+def split_to_width(t: TableData, width: int = 80) -> list[TableData]:
+    """A table too wide for the terminal as several tables side by side in the reading order,
+    each with the first (label) column again, so that no number is cut short."""
+    # a column takes its widest cell (a header may wrap at its spaces), a space of padding on each
+    # side and a separator
+    widths = [max([len(w) for w in c.header.split()] + [len(r[k]) for r in t.rows] + [1]) + 3
+              for k, c in enumerate(t.columns)]
+    if sum(widths) + 1 <= width or len(t.columns) < 3:
+        return [t]
+    groups, current, used = [], [], widths[0] + 1
+    for k in range(1, len(t.columns)):
+        if current and used + widths[k] > width:
+            groups.append(current)
+            current, used = [], widths[0] + 1
+        current.append(k)
+        used += widths[k]
+    groups.append(current)
+    parts = []
+    for n, group in enumerate(groups):
+        keep = [0] + group
+        parts.append(TableData(
+            f"{t.title} ({n + 1}/{len(groups)})" if t.title else "",
+            tuple(t.columns[k] for k in keep),
+            tuple(tuple(r[k] for k in keep) for r in t.rows),
+            t.notes if n == len(groups) - 1 else (),
+            t.faint,
+        ))
+    return parts
+
+
 RECOVERED_NOTE = "* recovered row: the slides print '...' here"
 
 

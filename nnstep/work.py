@@ -20,6 +20,10 @@ from .hand import Values, exact_values, half_up, hand_values
 from .labels import Precision, fmt, fmt_significant, node_labels
 
 # f'(x) as the slides write it, for the note under Step 5 (activations.py holds the functions)
+# error_ON = dCost/dyhat, by cost (costs.py holds the functions)
+ERROR_FORMULAS = {"half_squared_error": "yhat - y", "squared_error": "2 (yhat - y)",
+                  "binary_cross_entropy": "(yhat - y) / (yhat (1 - yhat))", "categorical_cross_entropy": "-y / yhat"}
+
 DERIVATIVES = {"sigmoid": "f(x)(1 - f(x))", "tanh": "1 - f(x)^2", "relu": "1 for x > 0, else 0", "linear": "1"}
 
 
@@ -187,8 +191,8 @@ class _Builder:
             for j, name in enumerate(here):
                 err = v.errors[l][r, j]
                 if l == self.out:
-                    formula = op("-", Sym("a", (name,)), Sym("y", (name,)))
-                    numbers = op("-", Num(self.act_text(l, v.activations[l][r, j])), Num(_target_text(v.targets[r, j], p)))
+                    formula, numbers = self._output_error(name, Num(self.act_text(l, v.activations[l][r, j])),
+                                                          Num(_target_text(v.targets[r, j], p)))
                 else:
                     nxt = self.names(l + 2)
                     wn = m.weights[l + 1]
@@ -198,6 +202,9 @@ class _Builder:
                         fs, ns = [Paren(f) for f in fs], [Paren(n) for n in ns]
                     formula, numbers = Op("+", tuple(fs)), Op("+", tuple(ns))
                 items.append(Work(name, f"error of {name}", Sym("error", (name,)), formula, numbers, err, self.error_text(l, err)))
+            if v.slopes[l] is None:
+                items += self._softmax_bpes(l)
+                continue
             for j, name in enumerate(here):
                 z, slope, bpe, err = v.input_sums[l][r, j], v.slopes[l][r, j], v.bpes[l][r, j], v.errors[l][r, j]
                 inp = Sym("input", (name,))
@@ -206,8 +213,38 @@ class _Builder:
                 items.append(Work(name, f"BPE of {name}", Sym("BPE", (name,)), op("*", Sym("error", (name,)), Call("f'", inp)),
                                   op("*", Num(self.error_text(l, err)), Call("f'", Num(p.input_sum(z)))), bpe, fmt(bpe, p.bpe)))
         derivatives = sorted({f"f'(x) = {DERIVATIVES[n]}" for n in m.activations if n in DERIVATIVES})
-        notes = ("error_ON = yhat - y; BPE = error × f'(input sum); error_H = BPE_ON × w_H->ON", *derivatives)
+        notes = (f"error_ON = {ERROR_FORMULAS[m.cost]}; BPE = error × f'(input sum); error_H = BPE_ON × w_H->ON",
+                 *derivatives)
         return [Sheet(f"Step 5: Backpropagation, row {self.row}", notes, tuple(items))]
+
+    def _output_error(self, name: str, a: Num, y: Num) -> tuple[Expr, Expr]:
+        """error_ON = dCost/dyhat of the model's cost, as a formula and with numbers."""
+        def build(a_: Expr, y_: Expr) -> Expr:
+            diff = op("-", a_, y_)
+            if self.m.cost == "squared_error":
+                return op("*", Num("2"), Paren(diff))
+            if self.m.cost == "binary_cross_entropy":
+                return op("/", Paren(diff), Paren(op("*", a_, Paren(op("-", Num("1"), a_)))))
+            if self.m.cost == "categorical_cross_entropy":
+                return op("/", op("*", Num("-1"), y_), a_)
+            return diff
+        return build(Sym("a", (name,)), Sym("y", (name,))), build(a, y)
+
+    def _softmax_bpes(self, l: int) -> list[Work]:
+        """Softmax mixes its nodes: BPE_k = a_k * (error_k - sum_j error_j a_j)."""
+        v, p, r = self.v, self.p, self.r
+        here = self.names(l + 1)
+        mix = Paren(Op("+", tuple(op("*", Sym("error", (k,)), Sym("a", (k,))) for k in here)))
+        mix_n = Paren(Op("+", tuple(op("*", Num(self.error_text(l, v.errors[l][r, k])),
+                                            Num(self.act_text(l, v.activations[l][r, k]))) for k in range(len(here)))))
+        items = []
+        for j, name in enumerate(here):
+            bpe = v.bpes[l][r, j]
+            formula = op("*", Sym("a", (name,)), Paren(op("-", Sym("error", (name,)), mix)))
+            numbers = op("*", Num(self.act_text(l, v.activations[l][r, j])),
+                         Paren(op("-", Num(self.error_text(l, v.errors[l][r, j])), mix_n)))
+            items.append(Work(name, f"BPE of {name}", Sym("BPE", (name,)), formula, numbers, bpe, fmt(bpe, p.bpe)))
+        return items
 
     # Step 6 -------------------------------------------------------------------------------------
 

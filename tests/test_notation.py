@@ -44,3 +44,46 @@ def test_matrix_notation_in_latex():
     out = run("backprop", "--notation", "matrix", "--show-work", "--format", "latex")
     assert r"\delta_{\mathrm{ON}}" in out
     assert "δ" not in out.split(r"\begin{document}")[1].replace(r"$\delta$", "")
+
+
+SOFTMAX_MODEL = """layers: [2, 2, 2]
+activation: [tanh, softmax]
+cost: categorical_cross_entropy
+learning_rate: 0.1
+weights:
+  - [[0.1, 0.2], [0.3, -0.4]]
+  - [[0.5, -0.6], [0.7, 0.8]]
+biases:
+  - [0.0, 0.1]
+  - [0.2, -0.1]
+"""
+SOFTMAX_DATA = "columns: [A, B, X1, X2]\ntargets: [A, B]\nrows:\n  - [1, 0, 0.5, -1.0]\n  - [0, 1, -0.3, 0.8]\n"
+
+
+@pytest.mark.parametrize("command", ["forward", "backprop", "update"])
+@pytest.mark.parametrize("options", [
+    ["--cost", "squared_error"], ["--cost", "binary_cross_entropy"], ["--activation", "tanh,sigmoid"],
+    ["--activation", "relu,linear"], ["--round-intermediates", "3"],
+])
+def test_show_work_for_other_conventions(command, options):
+    out = run(command, "--show-work", *options)
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("command", ["forward", "backprop", "update"])
+def test_show_work_with_a_softmax_output(tmp_path, command):
+    (tmp_path / "m.yaml").write_text(SOFTMAX_MODEL)
+    (tmp_path / "d.yaml").write_text(SOFTMAX_DATA)
+    out = run(command, "--model", str(tmp_path / "m.yaml"), "--data", str(tmp_path / "d.yaml"), "--show-work",
+              "--round-intermediates", "4")
+    if command == "backprop":
+        assert "BPE_ON1 = a_ON1 * (error_ON1 - (error_ON1 * a_ON1 + error_ON2 * a_ON2))" in out
+
+
+def test_output_error_formula_follows_the_cost():
+    import json
+
+    out = run("backprop", "--cost", "binary_cross_entropy", "--node", "ON", "--precision", "4")
+    assert "error_ON = (a_ON - y_ON) / (a_ON * (1 - a_ON))" in out
+    value = json.loads(run("backprop", "--cost", "binary_cross_entropy", "--format", "json"))["errors"][1][0][0]
+    assert f"= {value:.4f}" in out
