@@ -270,25 +270,22 @@ def renderables(blocks: Sequence[Block]) -> list:
     return out
 
 
-def _recording_console():
+def _recorded(blocks: Sequence[Block]):
+    """A console, 80 columns wide, that has recorded the blocks as the terminal shows them."""
     from rich.console import Console
 
-    return Console(record=True, width=80, file=io.StringIO(), color_system="truecolor", force_terminal=True)
+    console = Console(record=True, width=80, file=io.StringIO(), color_system="truecolor", force_terminal=True)
+    for r in renderables(blocks):
+        console.print(r)
+        console.print()
+    return console
 
 
 def plain_text(blocks: Sequence[Block], title: str = "nnstep") -> str:
     """The terminal output without colours, 80 columns wide (for --format table --output FILE)."""
-    console = _recording_console()
-    for r in renderables(blocks):
-        console.print(r)
-        console.print()
-    return console.export_text(styles=False)
+    return _recorded(blocks).export_text(styles=False)
 
 
 def svg(blocks: Sequence[Block], title: str = "nnstep") -> str:
     """The terminal output as an SVG picture (rich's export_svg), 80 columns wide."""
-    console = _recording_console()
-    for r in renderables(blocks):
-        console.print(r)
-        console.print()
-    return console.export_svg(title=title)
+    return _recorded(blocks).export_svg(title=title)
