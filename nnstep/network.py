@@ -8,8 +8,8 @@ or prints; every function returns plain records that the tables and the JSON out
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from typing import Callable, Optional
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 
@@ -200,11 +200,16 @@ class Diverged(ArithmeticError):
 class Training:
     """Repeated steps. `last` is epoch `epochs` (forward pass with the weights after epochs - 1
     updates, `last.updated` the weights after `epochs` updates), as an "After N epochs" slide shows.
-    `goal_epoch` is the first epoch whose Sigma fell below the goal, if one was set and met."""
+    `goal_epoch` is the first epoch whose Sigma fell below the goal, if one was set and met.
+    `costs[k]` is the Sigma of epoch k + 1 (the cost curve); `snapshots` holds (epoch, Step) for
+    each epoch asked for and reached; `interrupted` says that Ctrl-C stopped training after `epochs`."""
 
     epochs: int
     last: Step
     goal_epoch: Optional[int]
+    costs: np.ndarray = field(default_factory=lambda: np.empty(0))
+    snapshots: tuple[tuple[int, Step], ...] = ()
+    interrupted: bool = False
 
 
 def train(
@@ -214,22 +219,255 @@ def train(
     epochs: int,
     goal: Optional[float] = None,
     on_epoch: Optional[Callable[[int], None]] = None,
+    snapshots: Iterable[int] = (),
+    fast: bool = True,
 ) -> Training:
     """Repeat Steps 3-6 `epochs` times, or until the first epoch whose cost (Sigma for the
-    lecture's sum reduction, C(W) for mean) is below `goal`."""
+    lecture's sum reduction, C(W) for mean) is below `goal`.
+
+    The full records (Step) are kept for the last epoch and for the epochs in `snapshots`. Ctrl-C
+    (KeyboardInterrupt, also from `on_epoch`) ends training at the last completed epoch.
+    `fast=False` takes the general path (`step` every epoch) even where the fast path applies."""
     if epochs < 1:
         raise ValueError("epochs must be at least 1")
-    state = OptimizerState()
-    for epoch in range(1, epochs + 1):
+    use_fast = fast and fast_path_applies(model)
+    loop = _FastLoop(model, inputs, targets) if use_fast else _GeneralLoop(model, inputs, targets)
+    wanted = set(snapshots)
+    costs: list[float] = []
+    shots: list[tuple[int, Step]] = []
+    try:
         with np.errstate(over="ignore", invalid="ignore"):
-            s = step(model, inputs, targets, state)
-        if not (math.isfinite(s.cost.objective) and all(np.isfinite(w).all() for w in s.updated.weights)):
+            return _run(loop, epochs, goal, on_epoch, wanted, costs, shots)
+    except KeyboardInterrupt:
+        done = loop.completed
+        if done < 1:
+            raise
+        return Training(done, loop.record_completed(), None, np.array(costs[:done]), tuple(shots), interrupted=True)
+
+
+def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], costs: list[float],
+         shots: list[tuple[int, Step]]) -> Training:
+    forward, update, record = loop.forward, loop.update, costs.append
+    for epoch in range(1, epochs + 1):
+        total, objective = forward()
+        record(total)
+        if not math.isfinite(objective):
+            raise Diverged(epoch)
+        met = goal is not None and objective < goal
+        if met or epoch == epochs or epoch in wanted:
+            s = loop.record()
+            if epoch in wanted:
+                shots.append((epoch, s))
+            if met or epoch == epochs:
+                if not all(np.isfinite(w).all() for w in s.updated.weights):
+                    raise Diverged(epoch)
+                return Training(epoch, s, epoch if met else None, np.array(costs), tuple(shots))
+        if not update():
             raise Diverged(epoch)
         if on_epoch is not None:
             on_epoch(epoch)
-        met = goal is not None and s.cost.objective < goal
-        if met or epoch == epochs:
-            return Training(epoch, s, epoch if met else None)
-        model = s.updated
     raise AssertionError("unreachable")
 
+
+def fast_path_applies(model: Model) -> bool:
+    """The fast path covers the lecture's conventions: one full-batch plain gradient-descent update
+    per epoch with every layer updated from the same forward pass, elementwise f' and dC/dyhat."""
+    return (
+        model.update == "batch"
+        and model.optimizer.name == "gd"
+        and (model.layer_updates == "simultaneous" or len(model.weights) == 1)
+        and all(ACTIVATIONS[name].df is not None for name in model.activations)
+    )
+
+
+class _GeneralLoop:
+    """Epochs by `step`: every record of every epoch, any convention."""
+
+    def __init__(self, model: Model, inputs: np.ndarray, targets: np.ndarray):
+        self.model, self.inputs, self.targets = model, inputs, targets
+        self.state = OptimizerState()
+        self.completed = 0
+        self.done: Optional[Step] = None  # the Step of epoch `completed`
+        self.current: Optional[Step] = None
+
+    def forward(self) -> tuple[float, float]:
+        self.current = step(self.model, self.inputs, self.targets, self.state)
+        return self.current.cost.sum, self.current.cost.objective
+
+    def record(self) -> Step:
+        assert self.current is not None
+        return self.current
+
+    def update(self) -> bool:
+        s = self.current
+        assert s is not None
+        if not all(np.isfinite(w).all() for w in s.updated.weights):
+            return False
+        self.done, self.completed, self.model = s, self.completed + 1, s.updated
+        return True
+
+    def record_completed(self) -> Step:
+        assert self.done is not None
+        return self.done
+
+
+# The fast path: the same arithmetic as forward/backprop/descend_batch, on preallocated buffers.
+# Arrays are transposed (one column per observation) so that every elementwise operation runs on
+# contiguous memory. Each layer's biases ride along as the last row of an augmented weight matrix
+# [W; b] against a row of ones, so z = [W; b]^T [a; 1] and [dC/dW; dC/db] = [a; 1] BPE^T are one
+# product each. The learning rate (and 1/N for the mean) is folded into the output BPE, so that
+# one subtraction over all parameters is Step 6. Rows go in blocks that stay in the cache.
+
+BLOCK_ROWS = 1024
+_ONE = np.array(1.0)
+
+
+def _tanh_into(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+    np.tanh(z, out)
+
+
+def _tanh_bpe_into(z: np.ndarray, a: np.ndarray, tmp: np.ndarray, error: np.ndarray, out: np.ndarray) -> None:
+    """BPE = error (1 - tanh(z)^2)."""
+    np.multiply(a, a, out)
+    np.subtract(_ONE, out, out)
+    np.multiply(out, error, out)
+
+
+def _generic_f(name: str) -> Callable[[np.ndarray, np.ndarray, np.ndarray], None]:
+    f = ACTIVATIONS[name].f
+
+    def into(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
+        out[...] = f(z)
+
+    return into
+
+
+def _generic_bpe(name: str) -> Callable[..., None]:
+    bpe = ACTIVATIONS[name].bpe
+
+    def into(z: np.ndarray, a: np.ndarray, tmp: np.ndarray, error: np.ndarray, out: np.ndarray) -> None:
+        out[...] = bpe(z, a, error)
+
+    return into
+
+
+class _FastLoop:
+    """Epochs of the lecture's conventions with preallocated buffers and no records; `record`
+    rebuilds the Model and runs `step` for an epoch that is shown.
+
+    Per block of rows and layer l (transposed, one column per row): acts[l] = [a_l; 1] (the inputs
+    for l = 0), and for layer l + 1: z, tmp, BPE and the error dC/da. The plans list the
+    arguments of every call of one epoch, once per parameter vector."""
+
+    def __init__(self, model: Model, inputs: np.ndarray, targets: np.ndarray):
+        self.model, self.inputs, self.targets = model, inputs, targets
+        layers, n = model.layers, len(model.weights)
+        shapes = [(k + 1, m) for k, m in zip(layers, layers[1:])]
+        offsets = np.concatenate([[0], np.cumsum([k * m for k, m in shapes])]).astype(int)
+
+        def split(vector: np.ndarray) -> list[np.ndarray]:
+            return [vector[a:b].reshape(shape) for a, b, shape in zip(offsets, offsets[1:], shapes)]
+
+        # three parameter vectors in turn: the weights after e - 1 updates (read), after e
+        # (written), and after e - 2 (kept, so that Ctrl-C can still show the last completed epoch)
+        self.params = [np.empty(offsets[-1]) for _ in range(3)]
+        self.views = [split(p) for p in self.params]
+        for l, (w, b) in enumerate(zip(model.weights, model.biases)):
+            self.views[0][l][:-1] = w
+            self.views[0][l][-1] = b
+        self.grad = np.empty(offsets[-1])
+        grads = split(self.grad)
+        self.frozen = [g[-1] for g in grads] if not (model.update_biases and model.has_biases) else []
+        # None: the sigmoid, written inline in forward and update
+        f = [None if a == "sigmoid" else _tanh_into if a == "tanh" else _generic_f(a) for a in model.activations]
+        bpe_into = [None if a == "sigmoid" else _tanh_bpe_into if a == "tanh" else _generic_bpe(a)
+                    for a in model.activations]
+        rows = len(inputs)
+        self.rows, self.mean = rows, model.reduction == "mean"
+        self.cost = COSTS[model.cost]
+        self.half_squared = model.cost == "half_squared_error"
+        factor = 2.0 if model.cost == "squared_error" else 1.0  # dC/dyhat = factor (yhat - y)
+        lr = model.learning_rate / rows if self.mean else model.learning_rate
+        self.scale = np.array(lr * factor)
+        self.forward_plans: list[list] = [[], [], []]
+        self.backward_plans: list[list] = [[], [], []]
+        for start in range(0, rows, BLOCK_ROWS):
+            x, y = inputs[start:start + BLOCK_ROWS], targets[start:start + BLOCK_ROWS]
+            size = len(x)
+            acts = [np.ones((k + 1, size)) for k in layers[:-1]] + [np.empty((layers[-1], size))]
+            acts[0][:-1] = x.T
+            outs = [a[:-1] for a in acts[1:-1]] + [acts[-1]]
+            zs, tmps, bpes, errors = ([np.empty((k, size)) for k in layers[1:]] for _ in range(4))
+            partial = [np.empty(shape) for shape in shapes] if start else grads
+            block = (np.ascontiguousarray(y.T), acts[-1], errors[-1], errors[-1].reshape(-1))
+            for k in range(3):
+                ws = self.views[k]
+                self.forward_plans[k].append(
+                    ([(ws[l].T, acts[l], zs[l], f[l], outs[l], tmps[l]) for l in range(n)], block))
+                self.backward_plans[k].append((errors[-1], [
+                    (bpe_into[l], zs[l], outs[l], tmps[l], errors[l], bpes[l], ws[l][:-1] if l else None,
+                     errors[l - 1] if l else None, acts[l], bpes[l].T, partial[l],
+                     None if partial is grads else grads[l])
+                    for l in reversed(range(n))]))
+        self.completed = 0
+
+    def model_after(self, k: int) -> Model:
+        """The Model holding the weights after k updates (k >= completed - 1)."""
+        ws = self.views[k % 3]
+        return replace(self.model, weights=tuple(w[:-1].copy() for w in ws), biases=tuple(w[-1].copy() for w in ws))
+
+    def forward(self) -> tuple[float, float]:
+        """Steps 3-4 of the next epoch on every block, keeping what Step 5 needs."""
+        dot, exp, add, divide, subtract, total = np.dot, np.exp, np.add, np.divide, np.subtract, 0.0
+        for layers, (y, yhat, err, err_flat) in self.forward_plans[self.completed % 3]:
+            for w_t, a, z, f, out, tmp in layers:
+                dot(w_t, a, z)
+                if f is None:  # the sigmoid, inline: tmp = 1 - f(z) = 1 / (1 + e^z), out = f(z)
+                    exp(z, tmp)
+                    add(tmp, _ONE, z)
+                    divide(_ONE, z, tmp)
+                    subtract(_ONE, tmp, out)
+                else:
+                    f(z, out, tmp)
+            if self.half_squared:  # Sigma = 1/2 sum (yhat - y)^2; err = dC/dyhat = yhat - y
+                subtract(yhat, y, err)
+                total += 0.5 * float(dot(err_flat, err_flat))
+            else:  # err = dC/dyhat up to the factor 2 of the squared error, folded into the scale
+                c = self.cost
+                err[...] = (yhat - y) if c.name == "squared_error" else c.derivative(yhat.T, y.T).T
+                total += float(c.per_observation(yhat.T, y.T).sum())
+        return total, total / self.rows if self.mean else total
+
+    def record(self) -> Step:
+        """The full records of the current epoch, by the general path from the same weights."""
+        return step(self.model_after(self.completed), self.inputs, self.targets)
+
+    def record_completed(self) -> Step:
+        """The full records of the last completed epoch."""
+        return step(self.model_after(self.completed - 1), self.inputs, self.targets)
+
+    def update(self) -> bool:
+        """Steps 5-6: BPEs back through the layers, the gradients, one subtraction; False if a
+        weight is no longer a finite number."""
+        dot, multiply, scale = np.dot, np.multiply, self.scale
+        for output_error, layers in self.backward_plans[self.completed % 3]:
+            multiply(output_error, scale, output_error)
+            for bpe_into, z, a, tmp, err, bpe, w, err_prev, a_prev, bpe_t, grad, total in layers:
+                if bpe_into is None:  # the sigmoid, inline: error f(z) (1 - f(z)), 1 - f(z) kept in tmp
+                    multiply(tmp, a, z)
+                    multiply(z, err, bpe)
+                else:
+                    bpe_into(z, a, tmp, err, bpe)
+                if w is not None:
+                    dot(w, bpe, err_prev)
+                dot(a_prev, bpe_t, grad)
+                if total is not None:
+                    total += grad
+        for g in self.frozen:
+            g.fill(0.0)
+        new = self.params[(self.completed + 1) % 3]
+        np.subtract(self.params[self.completed % 3], self.grad, new)
+        if not math.isfinite(np.dot(new, new)) and not np.isfinite(new).all():
+            return False
+        self.completed += 1
+        return True
