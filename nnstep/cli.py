@@ -269,63 +269,182 @@ def _positive(ctx, param, value):
     return value
 
 
+def _epoch_list(ctx, param, value):
+    if value is None:
+        return ()
+    try:
+        epochs = sorted({int(v.replace("_", "").replace(",", "")) for v in value.split(",") if v.strip()})
+    except ValueError:
+        raise click.BadParameter(f"expected epoch numbers separated by commas, e.g. 1,10,100, got {value!r}") from None
+    if not epochs or epochs[0] < 1:
+        raise click.BadParameter(f"expected epoch numbers of at least 1, got {value!r}")
+    return tuple(epochs)
+
+
+def _plot_target(ctx, param, value):
+    if value is None or value == "-":
+        return value
+    from .plot import FILE_TYPES
+
+    if Path(value).suffix.lower() not in FILE_TYPES:
+        raise click.BadParameter(f"expected a file name ending in {' or '.join(FILE_TYPES)}, got {value!r}")
+    if not Path(value).parent.is_dir():
+        raise click.BadParameter(f"no such directory: {str(Path(value).parent)!r}")
+    return value
+
+
+def _writable_file(ctx, param, value):
+    if value is not None and not Path(value).parent.is_dir():
+        raise click.BadParameter(f"no such directory: {str(Path(value).parent)!r}")
+    return value
+
+
 @main.command()
 @common_options
-@click.option("--epochs", type=click.IntRange(min=1), default=8000, show_default=True,
-              help="How many epochs (forward pass, backprop, update) to run.")
+@click.option("--epochs", type=click.IntRange(min=1), default=None,
+              help="How many epochs (forward pass, backprop, update) to run. "
+                   "Default: 8000, or the last of --snapshots.")
 @click.option("--until", "goal", type=float, default=None, callback=_positive,
               help="Stop at the first epoch whose Σ (summed cost) is below GOAL, e.g. 0.001.")
-def train(model, data, precision, fmt, epochs, goal):
+@click.option("--snapshots", type=str, default=None, callback=_epoch_list, metavar="N,N,...",
+              help="Also show the \"After N epochs\" view at each of these epochs, e.g. 1,10,100,1000,8000.")
+@click.option("--plot", "plot_to", is_flag=False, flag_value="-", default=None, callback=_plot_target,
+              metavar="[FILE]", help="Draw the cost curve (Σ per epoch): in the terminal, or into FILE.png or FILE.svg.")
+@click.option("--log-scale", is_flag=True, help="Plot Σ on a logarithmic scale.")
+@click.option("--save", "save_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              callback=_writable_file, help="Write the trained model to FILE (a model file every command reads).")
+def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_scale, save_to):
     """Repeat Steps 3-6: the "After N epochs" slide.
 
     Shows the forward pass of epoch N (made with the weights after N - 1
     updates) with its Σ, and the weights and biases after N updates.
+    Ctrl-C stops after the last completed epoch, shows it and still saves.
 
     \b
     Example:
       nnstep train --epochs 8000
-      nnstep train --epochs 10000 --until 0.001
+      nnstep train --epochs 10000 --until 0.001 --plot --log-scale
+      nnstep train --snapshots 1,10,100,1000,8000
+      nnstep train --plot curve.png --save trained.yaml
+      nnstep train --model model.yaml --data data.csv --targets Y
     """
-    from .tables import precision_for
+    if epochs is None:
+        epochs = max(snapshots, default=8000)
+    elif snapshots and snapshots[-1] > epochs:
+        raise click.BadParameter(f"epoch {snapshots[-1]:,} is after the last epoch, {epochs:,} (--epochs)",
+                                 param_hint="'--snapshots'")
+    result = _run_training(model, data, epochs, goal, show_progress=fmt != "json", snapshots=snapshots)
+    notes = []
+    if result.interrupted:
+        notes.append(f"Interrupted (Ctrl-C): training stopped after epoch {result.epochs:,}, the last one completed.")
+    if save_to is not None:
+        from .save import save_model
 
-    result = _run_training(model, data, epochs, goal, show_progress=fmt != "json")
-    s = result.last
+        n = result.epochs
+        save_model(save_to, result.last.updated, f"Trained by nnstep: the weights after {n:,} update{'s' if n != 1 else ''}.",
+                   data.target_names if getattr(data, "from_csv", False) else None)
+        notes.append(f"Saved the model after {n:,} update{'s' if n != 1 else ''} to {save_to}.")
+    if plot_to is not None and plot_to != "-":
+        _plot_file(plot_to, result, goal, log_scale)
+        notes.append(f"Cost curve written to {plot_to}.")
     if fmt == "json":
-        from .report import step_json
+        _print_json(_train_json(result))
+        for note in notes:
+            click.echo(note, err=True)
+    else:
+        _print(*_train_views(model, data, result, precision))
+        if goal is not None:
+            s, n = result.last, result.epochs
+            if result.goal_epoch is not None:
+                click.echo(f"Goal reached: Σ = {s.cost.sum:.6g} < {goal:g} first at epoch {n:,}\n"
+                           f"(the forward pass made with the weights after {n - 1:,} updates).")
+            else:
+                click.echo(f"Goal not reached: Σ is still {s.cost.sum:.6g} (not below {goal:g}) at epoch {n:,}.")
+        if plot_to == "-":
+            _plot_terminal(result, goal, log_scale)
+        for note in notes:
+            click.echo(note)
+    if result.interrupted:
+        sys.exit(130)
 
-        return _print_json(step_json(s.updated, s.forward, s.cost, s.backward,
-                                     epochs=result.epochs, goal_epoch=result.goal_epoch))
-    from .tables import bias_table, forward_table, weights_table
 
-    p = precision_for(precision, result.epochs)
-    n = result.epochs
-    views = [
-        forward_table(model, data, s.forward, s.cost, p, f"After {n:,} epoch{'s' if n != 1 else ''}: forward pass of epoch {n:,}"),
-        weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{'s' if n != 1 else ''}"),
-        bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{'s' if n != 1 else ''}"),
-    ]
-    _print(*views)
-    if goal is not None:
-        if result.goal_epoch is not None:
-            click.echo(f"Goal reached: Σ = {s.cost.sum:.6g} < {goal:g} first at epoch {n:,} "
-                       f"(the forward pass made with the weights after {n - 1:,} updates).")
+TABLE_ROWS = 25  # above this many rows, train shows Σ and C(W) instead of a table of every row
+
+
+def _train_views(model, data, result, precision):
+    """The "After N epochs" view of each snapshot and of the last epoch."""
+    from .tables import bias_table, forward_table, precision_for, weights_table
+
+    views = []
+    shown = dict(result.snapshots)
+    shown.setdefault(result.epochs, result.last)
+    for n, s in sorted(shown.items()):
+        p = precision_for(precision, n)
+        plural = "s" if n != 1 else ""
+        title = f"After {n:,} epoch{plural}: forward pass of epoch {n:,}"
+        if len(data) <= TABLE_ROWS:
+            views.append(forward_table(model, data, s.forward, s.cost, p, title))
         else:
-            click.echo(f"Goal not reached: Σ is still {s.cost.sum:.6g} (not below {goal:g}) at epoch {n:,}.")
+            from .labels import fmt_significant
+
+            views.append(f"{title}\n\nΣ = {fmt_significant(s.cost.sum, p.cost)}   C(W) = Σ / {len(data):,} = "
+                         f"{fmt_significant(s.cost.mean, p.cost)}   ({len(data):,} rows: --format json has every row)")
+        views += [weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{plural}"),
+                  bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")]
+    return views
 
 
-def _run_training(model, data, epochs, goal, show_progress):
+def _train_json(result) -> dict:
+    from .report import step_json
+
+    s = result.last
+    out = step_json(s.updated, s.forward, s.cost, s.backward, epochs=result.epochs, goal_epoch=result.goal_epoch,
+                    interrupted=result.interrupted, costs=result.costs.tolist())
+    if result.snapshots:
+        out["snapshots"] = [{"epoch": n, **step_json(snap.updated, snap.forward, snap.cost, snap.backward)}
+                            for n, snap in result.snapshots]
+    return out
+
+
+def _plot_unavailable(library: str):
+    return click.ClickException(f"--plot needs {library}, which is not installed: pip install 'nnstep[plot]'")
+
+
+def _plot_terminal(result, goal, log_scale):
+    from . import plot
+
+    try:
+        text = plot.terminal_plot(result.costs, goal, result.goal_epoch, log=log_scale, color=sys.stdout.isatty())
+    except plot.PlotUnavailable as exc:
+        raise _plot_unavailable(str(exc)) from None
+    click.echo(text)
+
+
+def _plot_file(path, result, goal, log_scale):
+    from . import plot
+
+    try:
+        plot.save_plot(path, result.costs, goal, result.goal_epoch, log=log_scale)
+    except plot.PlotUnavailable as exc:
+        raise _plot_unavailable(str(exc)) from None
+
+
+def _run_training(model, data, epochs, goal, show_progress, snapshots=()):
     """Train, with a progress bar on stderr when it is a terminal."""
     from . import network
 
     try:
-        return _train_with_progress(network, model, data, epochs, goal, show_progress)
+        return _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots)
     except network.Diverged as exc:
         raise click.ClickException(f"{exc}; try a smaller --learning-rate") from None
+    except KeyboardInterrupt:
+        click.echo("Interrupted (Ctrl-C) before the first epoch completed: nothing to show or save.", err=True)
+        sys.exit(130)
 
 
-def _train_with_progress(network, model, data, epochs, goal, show_progress):
+def _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots=()):
     if not (show_progress and sys.stderr.isatty()):
-        return network.train(model, data.inputs, data.targets, epochs, goal)
+        return network.train(model, data.inputs, data.targets, epochs, goal, snapshots=snapshots)
     from rich.console import Console
     from rich.progress import Progress
 
@@ -337,4 +456,4 @@ def _train_with_progress(network, model, data, epochs, goal, show_progress):
             if epoch % every == 0:
                 progress.update(task, completed=epoch)
 
-        return network.train(model, data.inputs, data.targets, epochs, goal, on_epoch=tick)
+        return network.train(model, data.inputs, data.targets, epochs, goal, on_epoch=tick, snapshots=snapshots)

@@ -8,6 +8,7 @@ or prints; every function returns plain records that the tables and the JSON out
 from __future__ import annotations
 
 import math
+from array import array
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Optional
 
@@ -233,7 +234,7 @@ def train(
     use_fast = fast and fast_path_applies(model)
     loop = _FastLoop(model, inputs, targets) if use_fast else _GeneralLoop(model, inputs, targets)
     wanted = set(snapshots)
-    costs: list[float] = []
+    costs = array("d")  # Sigma per epoch, 8 bytes each
     shots: list[tuple[int, Step]] = []
     try:
         with np.errstate(over="ignore", invalid="ignore"):
@@ -242,10 +243,12 @@ def train(
         done = loop.completed
         if done < 1:
             raise
-        return Training(done, loop.record_completed(), None, np.array(costs[:done]), tuple(shots), interrupted=True)
+        s = loop.record_completed()
+        costs[done - 1] = s.cost.sum  # the shown Sigma, to the last bit
+        return Training(done, s, None, np.array(costs[:done]), tuple(shots), interrupted=True)
 
 
-def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], costs: list[float],
+def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], costs: array,
          shots: list[tuple[int, Step]]) -> Training:
     forward, update, record = loop.forward, loop.update, costs.append
     for epoch in range(1, epochs + 1):
@@ -256,6 +259,7 @@ def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], c
         met = goal is not None and objective < goal
         if met or epoch == epochs or epoch in wanted:
             s = loop.record()
+            costs[epoch - 1] = s.cost.sum  # the shown Sigma, to the last bit
             if epoch in wanted:
                 shots.append((epoch, s))
             if met or epoch == epochs:
