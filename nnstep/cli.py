@@ -22,15 +22,18 @@ class InputProblem(click.ClickException):
     exit_code = 2
 
 
-def _inputs(model_path: Optional[Path], data_path: Optional[Path], overrides=None, trainable=False):
-    """Load and check the model and data files (the lecture's when not given)."""
+def _inputs(model_path: Optional[Path], data_path: Optional[Path], overrides=None, trainable=False, targets=None):
+    """Load and check the model and data files (the lecture's when not given). A CSV data file's
+    target columns come from --targets, else from the model file's `targets`."""
     from . import files
     from .files import InputError, lecture_file
 
     model_path = model_path or lecture_file("model.yaml")
     data_path = data_path or lecture_file("data.yaml")
     try:
-        model, data = files.load_model(model_path, overrides), files.load_data(data_path)
+        if targets is None and data_path.suffix.lower() == ".csv":
+            targets = files.model_targets(model_path)
+        model, data = files.load_model(model_path, overrides), files.load_data(data_path, targets)
         files.check_fit(model, data, model_path, data_path)
         if trainable:
             files.check_trainable(model, model_path)
@@ -60,6 +63,15 @@ def _activation_list(ctx, param, value):
         if name not in ACTIVATIONS:
             raise click.BadParameter(f"expected names from {', '.join(ACTIVATIONS)}, got {name!r}")
     return names[0] if len(names) == 1 else names
+
+
+def _name_list(ctx, param, value):
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if not names:
+        raise click.BadParameter(f"expected column names separated by commas, got {value!r}")
+    return names
 
 
 CONVENTIONS = {
@@ -103,18 +115,21 @@ def common_options(f: Callable) -> Callable:
                   help="Model file (YAML): layers, activation, learning_rate, weights, biases. "
                        "Default: the lecture's 2-3-1 example.")
     @click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-                  help="Data file (YAML): columns, targets, rows. Default: the lecture's 10 rows.")
+                  help="Data file: YAML (columns, targets, rows) or CSV (a header row of column names). "
+                       "Default: the lecture's 10 rows.")
+    @click.option("--targets", callback=_name_list, metavar="NAME[,NAME...]",
+                  help="The target columns of the data (for CSV; default: the model file's `targets`).")
     @click.option("--precision", type=click.IntRange(0, 15), default=None,
                   help="Decimals for every number. Default: each number as precise as the slides print it.")
     @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
                   help="table: the slides' tables; json: every number at full precision.")
     @convention_options
     @functools.wraps(f)
-    def wrapper(model_path, data_path, precision, fmt, **kwargs):
+    def wrapper(model_path, data_path, targets, precision, fmt, **kwargs):
         overrides = {key: kwargs.pop(option) for option, key in CONVENTIONS.items()}
         overrides = {k: v for k, v in overrides.items() if v is not None}
         trainable = f.__name__ != "forward"
-        model, data = _inputs(model_path, data_path, overrides, trainable)
+        model, data = _inputs(model_path, data_path, overrides, trainable, targets)
         return f(model=model, data=data, precision=precision, fmt=fmt, **kwargs)
 
     return wrapper
@@ -342,7 +357,7 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
 
         n = result.epochs
         save_model(save_to, result.last.updated, f"Trained by nnstep: the weights after {n:,} update{'s' if n != 1 else ''}.",
-                   data.target_names if getattr(data, "from_csv", False) else None)
+                   data.target_names if data.from_csv else None)
         notes.append(f"Saved the model after {n:,} update{'s' if n != 1 else ''} to {save_to}.")
     if plot_to is not None and plot_to != "-":
         _plot_file(plot_to, result, goal, log_scale)
@@ -388,7 +403,8 @@ def _train_views(model, data, result, precision):
             from .labels import fmt_significant
 
             views.append(f"{title}\n\nΣ = {fmt_significant(s.cost.sum, p.cost)}   C(W) = Σ / {len(data):,} = "
-                         f"{fmt_significant(s.cost.mean, p.cost)}   ({len(data):,} rows: --format json has every row)")
+                         f"{fmt_significant(s.cost.mean, p.cost)}\n({len(data):,} rows: the table of every row is "
+                         f"left out; --format json has them)")
         views += [weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{plural}"),
                   bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")]
     return views

@@ -6,11 +6,13 @@ holds the observations (Step 1 a, already normalized). The lecture's own pair sh
 
 from __future__ import annotations
 
+import csv
 import math
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import numpy as np
 import yaml
@@ -222,14 +224,20 @@ class Dataset:
     input_names: tuple[str, ...]
     target_names: tuple[str, ...]
     recovered: frozenset[int]
+    from_csv: bool = False
 
     def __len__(self) -> int:
         return len(self.inputs)
 
 
-def load_data(path: str | Path) -> Dataset:
-    """Read a data file: columns, targets (the rest are inputs, in order) and rows."""
+def load_data(path: str | Path, targets: Optional[Sequence[str]] = None) -> Dataset:
+    """Read a data file: columns, targets (the rest are inputs, in order) and rows. A file ending in
+    .csv is read by load_csv; `targets`, if given, replaces the file's list of target columns."""
+    if Path(path).suffix.lower() == ".csv":
+        return load_csv(path, targets)
     doc = expect_mapping(path, read_yaml(path))
+    if targets:
+        doc["targets"] = list(targets)
     columns = _require(path, doc, "columns")
     if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
         raise InputError(path, "columns", f"expected a list of column names, got {_show(columns)}")
@@ -258,6 +266,87 @@ def load_data(path: str | Path) -> Dataset:
         target_names=tuple(targets),
         recovered=frozenset(recovered),
     )
+
+
+def _split_columns(path: str | Path, columns: list[str], targets: Any) -> tuple[list[int], list[int]]:
+    if not isinstance(targets, list) or not targets or any(t not in columns for t in targets):
+        raise InputError(path, "targets", f"expected a list of names from columns {_show(columns)}, got {_show(targets)}")
+    if len(targets) == len(columns):
+        raise InputError(path, "targets", "expected at least one column left over as an input")
+    target_idx = [columns.index(t) for t in targets]
+    return target_idx, [i for i in range(len(columns)) if i not in target_idx]
+
+
+def load_csv(path: str | Path, targets: Optional[Sequence[str]]) -> Dataset:
+    """Read a CSV file: a header row of column names, then one row of numbers per observation.
+    The target columns are named by the caller (the --targets option or the model file's
+    `targets`); the other columns are the inputs, in order. Numbers are parsed by numpy in C."""
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f), None)
+            if header is None:
+                raise InputError(path, None, "empty file, expected a header row of column names")
+            columns = [c.strip() for c in header]
+            if not all(columns) or len(set(columns)) != len(columns):
+                raise InputError(path, "header", f"expected distinct, non-empty column names, got {_show(columns)}")
+            if not targets:
+                raise InputError(path, "targets", "name the target columns with --targets or a 'targets' list in the model file")
+            target_idx, input_idx = _split_columns(path, columns, list(targets))
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")  # an empty file body warns in numpy
+                    table = np.loadtxt(f, delimiter=",", dtype=float, ndmin=2)
+            except (ValueError, UserWarning):
+                table = None
+    except FileNotFoundError:
+        raise InputError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, None, "is a directory, expected a CSV file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, None, f"cannot be read ({exc.__class__.__name__})") from None
+    if table is None or table.shape[1] != len(columns) or not np.isfinite(table).all():
+        _csv_problem(path, columns)
+    return Dataset(
+        inputs=table[:, input_idx],
+        targets=table[:, target_idx],
+        input_names=tuple(columns[i] for i in input_idx),
+        target_names=tuple(columns[i] for i in target_idx),
+        recovered=frozenset(),
+        from_csv=True,
+    )
+
+
+def _csv_problem(path: str | Path, columns: list[str]) -> None:
+    """Find the first cell numpy could not read, and say where it is (line numbers from 1)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        rows = 0
+        for line, row in enumerate(reader, start=2):
+            if not row or all(not c.strip() for c in row):
+                continue
+            rows += 1
+            if len(row) != len(columns):
+                raise InputError(path, f"line {line}", f"expected {len(columns)} values ({', '.join(columns)}), got {len(row)}")
+            for name, cell in zip(columns, row):
+                try:
+                    value = float(cell)
+                except ValueError:
+                    raise InputError(path, f"line {line}, column {name}", f"expected a number, got {_show(cell.strip())}") from None
+                if not math.isfinite(value):
+                    raise InputError(path, f"line {line}, column {name}", f"expected a finite number, got {_show(cell.strip())}")
+    if rows == 0:
+        raise InputError(path, "rows", "expected at least one row of numbers after the header")
+    raise InputError(path, None, "cannot be read as CSV numbers")
+
+
+def model_targets(path: str | Path) -> Optional[list[str]]:
+    """The optional `targets` key of a model file: the target columns of a CSV data file."""
+    doc = expect_mapping(path, read_yaml(path))
+    targets = doc.get("targets")
+    if targets is not None and (not isinstance(targets, list) or not all(isinstance(t, str) for t in targets)):
+        raise InputError(path, "targets", f"expected a list of column names, got {_show(targets)}")
+    return targets
 
 
 def check_fit(model: Model, data: Dataset, model_path: str | Path, data_path: str | Path) -> None:
