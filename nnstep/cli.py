@@ -383,6 +383,163 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
         sys.exit(130)
 
 
+def _range(ctx, param, value):
+    try:
+        low, high = (float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"expected LOW,HIGH, e.g. -1,1, got {value!r}") from None
+    if not low < high:
+        raise click.BadParameter(f"expected LOW below HIGH, got {value!r}")
+    return low, high
+
+
+METHOD_NAMES = {"grid": "grid", "random": "random", "gd": "gradient descent"}
+
+
+@main.command()
+@common_options
+@click.option("--method", "methods", type=click.Choice(list(METHOD_NAMES)), multiple=True,
+              help="grid, random (Monte Carlo) or gd (gradient descent); repeat to compare. Default: all three.")
+@click.option("--params", callback=_name_list, metavar="NAME[,NAME...]",
+              help="The parameters to search: weights as FROM-TO (IN1-H1, H3-ON), biases by node (H1, ON). "
+                   "Default: all. The others keep the model file's values.")
+@click.option("--range", "bounds", default="-1,1", show_default=True, callback=_range, metavar="LOW,HIGH",
+              help="The range of the grid and of the random points.")
+@click.option("--step", type=click.FloatRange(min=0, min_open=True), default=0.1, show_default=True,
+              help="The grid's step: [-1, 1] in steps of 0.1 gives 21 values per parameter.")
+@click.option("--budget", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Cost evaluations per method; a grid with more points is refused.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random search.")
+@click.option("--counts", is_flag=True, help="Only print the grid sizes 21^n for n = 1..16 and 100 (lecture 001).")
+def search(model, data, precision, fmt, methods, params, bounds, step, budget, seed, counts):
+    """Grid search, random search and gradient descent, side by side.
+
+    Each method gets the same budget of cost evaluations; the table shows
+    the best Σ each has found after 1, 10, 100, ... evaluations. A grid
+    needs 21^n evaluations for n parameters, so it is refused when that is
+    more than the budget. One gradient-descent evaluation is a forward pass
+    and its backpropagation.
+
+    \b
+    Example:
+      nnstep search --params H1-ON,H2-ON,H3-ON
+      nnstep search --method random --method gd --budget 100000
+      nnstep search --counts
+    """
+    from . import search as searching
+
+    low, high = bounds
+    per_weight = len(searching.grid_values(low, high, step))
+    if counts:
+        return _print_counts(searching, per_weight, low, high, step, fmt)
+    try:
+        chosen = searching.choose(model, params)
+    except ValueError as exc:
+        raise InputProblem(f"--params: {exc}") from None
+    methods = list(dict.fromkeys(methods)) or list(METHOD_NAMES)
+    refused = None
+    if "grid" in methods and searching.grid_count(per_weight, len(chosen)) > budget:
+        refused = searching.GridTooLarge(per_weight, len(chosen), budget)
+        if methods == ["grid"]:
+            raise InputProblem(str(refused))
+        methods.remove("grid")
+    try:
+        curves = searching.compare(model, data.inputs, data.targets, chosen, methods, budget, low, high, step, seed)
+    except KeyboardInterrupt:
+        click.echo("Interrupted (Ctrl-C).", err=True)
+        sys.exit(130)
+    grid_size = searching.grid_count(per_weight, len(chosen))
+    marks = searching.checkpoints(budget, [grid_size] if "grid" in curves else [])
+    if fmt == "json":
+        return _print_json({
+            "parameters": [p.name for p in chosen], "budget": budget, "range": [low, high], "step": step,
+            "grid_points": grid_size,
+            "refused": None if refused is None else {"method": "grid", "count": refused.count, "message": str(refused)},
+            "methods": {name: {"evaluations": c.evaluations, "best": c.best_after(c.evaluations),
+                               "values": dict(zip((p.name for p in chosen), c.values.tolist())),
+                               "curve": [[k, c.best_after(k)] for k in marks]}
+                        for name, c in curves.items()},
+        })
+    _print_search(model, chosen, curves, marks, refused, precision, low, high, step, per_weight, seed)
+
+
+def _print_search(model, chosen, curves, marks, refused, precision, low, high, step, per_weight, seed):
+    import textwrap
+
+    from rich import box
+    from rich.table import Table
+
+    from .labels import fmt_significant
+
+    decimals = 4 if precision is None else precision
+    objective = "Σ" if model.reduction == "sum" else "C(W)"
+    names = ", ".join(p.name for p in chosen) if len(chosen) <= 6 else "all of them"
+    click.echo(textwrap.fill(f"Searching {len(chosen)} parameter{'s' if len(chosen) != 1 else ''}: {names} "
+                             f"(the others keep the model file's values).", 80))
+    click.echo()
+    t = Table(title=f"Best {objective} after N cost evaluations", box=box.SIMPLE_HEAD, pad_edge=False,
+              title_justify="left")
+    t.add_column("evaluations", justify="right")
+    for name in curves:
+        t.add_column(METHOD_NAMES[name], justify="right")
+    for k in marks:
+        cells = []
+        for c in curves.values():
+            value = c.best_after(k) if k <= c.evaluations else None
+            cells.append("" if value is None else fmt_significant(value, decimals))
+        t.add_row(f"{k:,}", *cells)
+    _print(t)
+    how = {"grid": f"[{low:g}, {high:g}] in steps of {step:g} ({per_weight} values each)",
+           "random": f"uniform on [{low:g}, {high:g}], seed {seed}",
+           "gd": f"learning rate {model.learning_rate:g} from the model's weights"}
+    if refused is not None:
+        click.echo(textwrap.fill(f"grid: refused: {refused}.", 80, subsequent_indent="  "))
+    for name, c in curves.items():
+        best = c.best_after(c.evaluations)
+        result = "no finite cost" if best is None else \
+            f"best {objective} = {fmt_significant(best, decimals)} in {c.evaluations:,} evaluations"
+        click.echo(textwrap.fill(f"{METHOD_NAMES[name]}, {how[name]}: {result}", 80, subsequent_indent="  "))
+
+
+def _rounds_to(exact: int, printed: str) -> bool:
+    """Whether `printed` (like 1.544723777391195e17) is `exact` to the digits it shows."""
+    from decimal import Decimal
+
+    value = Decimal(printed)
+    return abs(Decimal(exact) - value) <= Decimal(5) * Decimal(10) ** (value.as_tuple().exponent - 1)
+
+
+def _print_counts(searching, per_weight, low, high, step, fmt):
+    rows = searching.count_table(per_weight)
+    slides = searching.SLIDE_COUNTS if per_weight == 21 else {}
+    if fmt == "json":
+        return _print_json({"per_weight": per_weight, "range": [low, high], "step": step,
+                            "counts": [{"n": n, "count": c, "slides": slides.get(n)} for n, c in rows]})
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title=f"Grid points for n parameters: {per_weight}^n ([{low:g}, {high:g}] in steps of {step:g})",
+              box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left", caption_justify="left")
+    t.add_column("n", justify="right")
+    t.add_column(f"{per_weight}^n", justify="right")
+    wrong = []
+    if slides:
+        t.add_column("lecture 001 prints", justify="right")
+    for n, c in rows:
+        exact = f"{c:,}" if n <= 16 else f"{float(c):.15g}".replace("e+", "e")
+        cells = [str(n), exact]
+        if slides:
+            printed = slides[n]
+            same = _rounds_to(c, printed)
+            cells.append(printed + ("" if same else " ≠"))
+            if not same:
+                wrong.append(f"dim({n}) = {printed} on the slide; {per_weight}^{n} = {c:,}")
+        t.add_row(*cells)
+    _print(t)
+    for line in wrong:
+        click.echo(f"≠ slide erratum: {line}")
+
+
 TABLE_ROWS = 25  # above this many rows, train shows Σ and C(W) instead of a table of every row
 
 
