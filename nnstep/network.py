@@ -7,8 +7,11 @@ or prints; every function returns plain records that the tables and the JSON out
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
 from array import array
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Optional
 
@@ -237,7 +240,7 @@ def train(
     costs = array("d")  # Sigma per epoch, 8 bytes each
     shots: list[tuple[int, Step]] = []
     try:
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(over="ignore", invalid="ignore"), loop.running():
             return _run(loop, epochs, goal, on_epoch, wanted, costs, shots)
     except KeyboardInterrupt:
         done = loop.completed
@@ -287,6 +290,9 @@ def fast_path_applies(model: Model) -> bool:
 class _GeneralLoop:
     """Epochs by `step`: every record of every epoch, any convention."""
 
+    def running(self):
+        return contextlib.nullcontext()
+
     def __init__(self, model: Model, inputs: np.ndarray, targets: np.ndarray):
         self.model, self.inputs, self.targets = model, inputs, targets
         self.state = OptimizerState()
@@ -323,7 +329,17 @@ class _GeneralLoop:
 # one subtraction over all parameters is Step 6. Rows go in blocks that stay in the cache.
 
 BLOCK_ROWS = 1024
+PARALLEL_ROWS = 20_000  # from this many rows on, two threads share the blocks (BLAS on one each)
 _ONE = np.array(1.0)
+
+
+def _blas_limits():
+    """threadpoolctl's threadpool_limits, if it is installed (it sets BLAS's thread count)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return None
+    return threadpool_limits
 
 
 def _tanh_into(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
@@ -393,26 +409,35 @@ class _FastLoop:
         factor = 2.0 if model.cost == "squared_error" else 1.0  # dC/dyhat = factor (yhat - y)
         lr = model.learning_rate / rows if self.mean else model.learning_rate
         self.scale = np.array(lr * factor)
-        self.forward_plans: list[list] = [[], [], []]
-        self.backward_plans: list[list] = [[], [], []]
-        for start in range(0, rows, BLOCK_ROWS):
-            x, y = inputs[start:start + BLOCK_ROWS], targets[start:start + BLOCK_ROWS]
-            size = len(x)
-            acts = [np.ones((k + 1, size)) for k in layers[:-1]] + [np.empty((layers[-1], size))]
-            acts[0][:-1] = x.T
-            outs = [a[:-1] for a in acts[1:-1]] + [acts[-1]]
-            zs, tmps, bpes, errors = ([np.empty((k, size)) for k in layers[1:]] for _ in range(4))
-            partial = [np.empty(shape) for shape in shapes] if start else grads
-            block = (np.ascontiguousarray(y.T), acts[-1], errors[-1], errors[-1].reshape(-1))
-            for k in range(3):
-                ws = self.views[k]
-                self.forward_plans[k].append(
-                    ([(ws[l].T, acts[l], zs[l], f[l], outs[l], tmps[l]) for l in range(n)], block))
-                self.backward_plans[k].append((errors[-1], [
-                    (bpe_into[l], zs[l], outs[l], tmps[l], errors[l], bpes[l], ws[l][:-1] if l else None,
-                     errors[l - 1] if l else None, acts[l], bpes[l].T, partial[l],
-                     None if partial is grads else grads[l])
-                    for l in reversed(range(n))]))
+        # Large data goes in two shards of blocks, one per core, each summing its own gradients.
+        shards = 2 if rows >= PARALLEL_ROWS and (os.cpu_count() or 1) >= 2 and _blas_limits() else 1
+        per_shard = -(-rows // shards)
+        self.grads = [self.grad] + [np.empty_like(self.grad) for _ in range(shards - 1)]
+        # plans[k][shard]: the calls of one epoch with the weights in self.views[k]
+        self.forward_plans: list[list[list]] = [[[] for _ in range(shards)] for _ in range(3)]
+        self.backward_plans: list[list[list]] = [[[] for _ in range(shards)] for _ in range(3)]
+        for shard in range(shards):
+            grads = split(self.grads[shard])
+            end = min(rows, (shard + 1) * per_shard)
+            for start in range(shard * per_shard, end, BLOCK_ROWS):
+                x, y = inputs[start:min(start + BLOCK_ROWS, end)], targets[start:min(start + BLOCK_ROWS, end)]
+                size = len(x)
+                acts = [np.ones((k + 1, size)) for k in layers[:-1]] + [np.empty((layers[-1], size))]
+                acts[0][:-1] = x.T
+                outs = [a[:-1] for a in acts[1:-1]] + [acts[-1]]
+                zs, tmps, bpes, errors = ([np.empty((k, size)) for k in layers[1:]] for _ in range(4))
+                first = start == shard * per_shard
+                partial = grads if first else [np.empty(shape) for shape in shapes]
+                block = (np.ascontiguousarray(y.T), acts[-1], errors[-1], errors[-1].reshape(-1))
+                for k in range(3):
+                    ws = self.views[k]
+                    self.forward_plans[k][shard].append(
+                        ([(ws[l].T, acts[l], zs[l], f[l], outs[l], tmps[l]) for l in range(n)], block))
+                    self.backward_plans[k][shard].append((errors[-1], [
+                        (bpe_into[l], zs[l], outs[l], tmps[l], errors[l], bpes[l], ws[l][:-1] if l else None,
+                         errors[l - 1] if l else None, acts[l], bpes[l].T, partial[l], None if first else grads[l])
+                        for l in reversed(range(n))]))
+        self.pool = ThreadPoolExecutor(shards) if shards > 1 else None
         self.completed = 0
 
     def model_after(self, k: int) -> Model:
@@ -420,10 +445,30 @@ class _FastLoop:
         ws = self.views[k % 3]
         return replace(self.model, weights=tuple(w[:-1].copy() for w in ws), biases=tuple(w[-1].copy() for w in ws))
 
+    @contextlib.contextmanager
+    def running(self):
+        """The context to train in: with two shards, BLAS on one thread per shard."""
+        if self.pool is None:
+            yield
+            return
+        try:
+            with _blas_limits()(1):
+                yield
+        finally:
+            self.pool.shutdown(wait=False)
+
     def forward(self) -> tuple[float, float]:
         """Steps 3-4 of the next epoch on every block, keeping what Step 5 needs."""
+        plans = self.forward_plans[self.completed % 3]
+        if self.pool is None:
+            total = self._forward(plans[0])
+        else:
+            total = sum(self.pool.map(self._forward, plans))
+        return total, total / self.rows if self.mean else total
+
+    def _forward(self, plans: list) -> float:
         dot, exp, add, divide, subtract, total = np.dot, np.exp, np.add, np.divide, np.subtract, 0.0
-        for layers, (y, yhat, err, err_flat) in self.forward_plans[self.completed % 3]:
+        for layers, (y, yhat, err, err_flat) in plans:
             for w_t, a, z, f, out, tmp in layers:
                 dot(w_t, a, z)
                 if f is None:  # the sigmoid, inline: tmp = 1 - f(z) = 1 / (1 + e^z), out = f(z)
@@ -440,7 +485,7 @@ class _FastLoop:
                 c = self.cost
                 err[...] = (yhat - y) if c.name == "squared_error" else c.derivative(yhat.T, y.T).T
                 total += float(c.per_observation(yhat.T, y.T).sum())
-        return total, total / self.rows if self.mean else total
+        return total
 
     def record(self) -> Step:
         """The full records of the current epoch, by the general path from the same weights."""
@@ -453,8 +498,25 @@ class _FastLoop:
     def update(self) -> bool:
         """Steps 5-6: BPEs back through the layers, the gradients, one subtraction; False if a
         weight is no longer a finite number."""
+        plans = self.backward_plans[self.completed % 3]
+        if self.pool is None:
+            self._backward(plans[0])
+        else:
+            list(self.pool.map(self._backward, plans))
+            for grad in self.grads[1:]:
+                self.grad += grad
+        for g in self.frozen:
+            g.fill(0.0)
+        new = self.params[(self.completed + 1) % 3]
+        np.subtract(self.params[self.completed % 3], self.grad, new)
+        if not math.isfinite(np.dot(new, new)) and not np.isfinite(new).all():
+            return False
+        self.completed += 1
+        return True
+
+    def _backward(self, plans: list) -> None:
         dot, multiply, scale = np.dot, np.multiply, self.scale
-        for output_error, layers in self.backward_plans[self.completed % 3]:
+        for output_error, layers in plans:
             multiply(output_error, scale, output_error)
             for bpe_into, z, a, tmp, err, bpe, w, err_prev, a_prev, bpe_t, grad, total in layers:
                 if bpe_into is None:  # the sigmoid, inline: error f(z) (1 - f(z)), 1 - f(z) kept in tmp
@@ -467,11 +529,3 @@ class _FastLoop:
                 dot(a_prev, bpe_t, grad)
                 if total is not None:
                     total += grad
-        for g in self.frozen:
-            g.fill(0.0)
-        new = self.params[(self.completed + 1) % 3]
-        np.subtract(self.params[self.completed % 3], self.grad, new)
-        if not math.isfinite(np.dot(new, new)) and not np.isfinite(new).all():
-            return False
-        self.completed += 1
-        return True

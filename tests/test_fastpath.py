@@ -76,6 +76,20 @@ def test_random_networks_fast_equals_general(problem, block_rows, epochs):
     _assert_same(fast, network.train(model, x, y, epochs, fast=False))
 
 
+@pytest.mark.parametrize("rows", [20, 21])
+def test_two_shards_on_two_threads_equal_the_general_path(monkeypatch, rows):
+    rng = np.random.default_rng(rows)
+    layers = (2, 5, 4, 1)
+    model = Model(layers, tuple(rng.uniform(-1, 1, (a, b)) for a, b in zip(layers, layers[1:])),
+                  tuple(rng.uniform(-1, 1, b) for b in layers[1:]), ("sigmoid", "tanh", "sigmoid"), 0.3)
+    x, y = rng.uniform(-2, 2, (rows, 2)), rng.uniform(0, 1, (rows, 1))
+    monkeypatch.setattr(network, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(network, "BLOCK_ROWS", 4)
+    loop = network._FastLoop(model, x, y)
+    assert loop.pool is not None and len(loop.grads) == 2
+    _assert_same(network.train(model, x, y, 40), network.train(model, x, y, 40, fast=False))
+
+
 def test_other_conventions_take_the_general_path(lecture):
     model, _ = lecture
     from nnstep.optimizers import Optimizer
