@@ -533,11 +533,15 @@ def _print_counts(searching, per_weight, low, high, step, fmt):
             same = _rounds_to(c, printed)
             cells.append(printed + ("" if same else " ≠"))
             if not same:
-                wrong.append(f"dim({n}) = {printed} on the slide; {per_weight}^{n} = {c:,}")
+                digits = len(printed.split("e")[0].replace(".", "")) if "e" in printed else 0
+                rounded = f" ({float(c):.{digits - 1}e})".replace("e+", "e") if digits else ""
+                wrong.append(f"dim({n}) = {printed} on the slide; {per_weight}^{n} = {c:,}{rounded}")
         t.add_row(*cells)
     _print(t)
+    import textwrap
+
     for line in wrong:
-        click.echo(f"≠ slide erratum: {line}")
+        click.echo(textwrap.fill(f"≠ slide erratum: {line}", 80, subsequent_indent="  "))
 
 
 TABLE_ROWS = 25  # above this many rows, train shows Σ and C(W) instead of a table of every row

@@ -40,6 +40,8 @@ def terminal_plot(costs: np.ndarray, goal: Optional[float] = None, goal_epoch: O
         plt.yscale("log")
     if goal_epoch is not None:
         plt.vline(goal_epoch)
+    ticks = sorted({round(e) for e in np.linspace(1, len(costs), 5)})
+    plt.xticks(ticks, [f"{t:,}" for t in ticks])
     plt.plotsize(width, height)
     plt.theme("clear")
     plt.title(_title(goal, goal_epoch))

@@ -38,6 +38,8 @@ def test_counts_command_marks_the_slide_errata():
     assert "441" in out and "411 ≠" in out and "1.66697648439634e132" in out
     assert "dim(2) = 411 on the slide; 21^2 = 441" in out
     assert "dim(13)" not in out  # 1.544723777391195e17 is 21^13 to the digits it shows
+    assert "21^14 =\n  3,243,919,932,521,508,681 (3.243919932521509e18)" in out  # a last-digit slip
+    assert max(len(line) for line in out.splitlines()) <= 80
     data = json.loads(run("search", "--counts", "--format", "json").stdout)
     assert data["counts"][1] == {"n": 2, "count": 441, "slides": "411"}
     assert data["counts"][-1]["count"] == 21 ** 100
