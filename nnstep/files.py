@@ -268,6 +268,33 @@ def load_data(path: str | Path, targets: Optional[Sequence[str]] = None) -> Data
     )
 
 
+def check_fit(model: Model, data: Dataset, model_path: str | Path, data_path: str | Path) -> None:
+    """The data's input and target columns must match the model's first and last layer sizes."""
+    if data.inputs.shape[1] != model.layers[0]:
+        raise InputError(
+            data_path, "columns",
+            f"{data.inputs.shape[1]} input columns, but {model_path} has {model.layers[0]} input nodes (layers[0])",
+        )
+    if data.targets.shape[1] != model.layers[-1]:
+        raise InputError(
+            data_path, "targets",
+            f"{data.targets.shape[1]} target columns, but {model_path} has {model.layers[-1]} output nodes",
+        )
+
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+def example_file(example: str, name: str) -> Path:
+    """A file shipped inside the package: data/<example>/<name>, e.g. the lecture's model.yaml."""
+    return DATA_DIR / example / name
+
+
+def lecture_file(name: str) -> Path:
+    """Path of a file of the lecture example shipped inside the package (model.yaml, data.yaml)."""
+    return example_file("lecture", name)
+
+
 def _split_columns(path: str | Path, columns: list[str], targets: Any) -> tuple[list[int], list[int]]:
     if not isinstance(targets, list) or not targets or any(t not in columns for t in targets):
         raise InputError(path, "targets", f"expected a list of names from columns {_show(columns)}, got {_show(targets)}")
@@ -347,30 +374,3 @@ def model_targets(path: str | Path) -> Optional[list[str]]:
     if targets is not None and (not isinstance(targets, list) or not all(isinstance(t, str) for t in targets)):
         raise InputError(path, "targets", f"expected a list of column names, got {_show(targets)}")
     return targets
-
-
-def check_fit(model: Model, data: Dataset, model_path: str | Path, data_path: str | Path) -> None:
-    """The data's input and target columns must match the model's first and last layer sizes."""
-    if data.inputs.shape[1] != model.layers[0]:
-        raise InputError(
-            data_path, "columns",
-            f"{data.inputs.shape[1]} input columns, but {model_path} has {model.layers[0]} input nodes (layers[0])",
-        )
-    if data.targets.shape[1] != model.layers[-1]:
-        raise InputError(
-            data_path, "targets",
-            f"{data.targets.shape[1]} target columns, but {model_path} has {model.layers[-1]} output nodes",
-        )
-
-
-DATA_DIR = Path(__file__).parent / "data"
-
-
-def example_file(example: str, name: str) -> Path:
-    """A file shipped inside the package: data/<example>/<name>, e.g. the lecture's model.yaml."""
-    return DATA_DIR / example / name
-
-
-def lecture_file(name: str) -> Path:
-    """Path of a file of the lecture example shipped inside the package (model.yaml, data.yaml)."""
-    return example_file("lecture", name)

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from nnstep import network
 from nnstep.files import lecture_file, load_data, load_model
@@ -67,13 +67,19 @@ def problems(draw):
 @given(problems(), st.sampled_from([1, 4, 1024]), st.integers(1, 30))
 def test_random_networks_fast_equals_general(problem, block_rows, epochs):
     model, x, y = problem
+    try:
+        general = network.train(model, x, y, epochs, fast=False)
+    except network.Diverged:
+        general = None
+    # runaway training (linear layers, say) amplifies rounding without bound: compare where it stays put
+    assume(general is not None and max(np.abs(w).max() for w in general.last.updated.weights) < 1e3)
     old = network.BLOCK_ROWS
     network.BLOCK_ROWS = block_rows  # several blocks exercise the summing of the gradients
     try:
         fast = network.train(model, x, y, epochs)
     finally:
         network.BLOCK_ROWS = old
-    _assert_same(fast, network.train(model, x, y, epochs, fast=False))
+    _assert_same(fast, general)
 
 
 @pytest.mark.parametrize("rows", [20, 21])
@@ -135,3 +141,14 @@ def test_ctrl_c_after_the_first_epoch_still_shows_it(lecture):
     t = network.train(model, data.inputs, data.targets, 10, on_epoch=interrupt)
     assert t.epochs == 1 and t.interrupted
     assert t.last.cost.sum == pytest.approx(1.5507276, abs=1e-7)
+
+
+def test_divergence_is_reported_at_the_same_epoch_on_both_paths(lecture):
+    model, data = lecture
+    model = replace(model, activations=("linear", "linear"), learning_rate=50.0)
+    epochs = []
+    for fast in (True, False):
+        with pytest.raises(network.Diverged) as caught:
+            network.train(model, data.inputs, data.targets, 1000, fast=fast)
+        epochs.append(caught.value.epoch)
+    assert epochs[0] == epochs[1]
