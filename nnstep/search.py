@@ -28,7 +28,7 @@ SLIDE_COUNTS = {
     15: "6.812231858295167e19", 16: "1.430568690241985e21", 100: "1.66697648439634e132",
 }
 COUNT_DIMS = (*range(1, 17), 100)
-CHUNK = 2048  # candidates evaluated at once
+CHUNK = 2048  # candidates evaluated at once (fewer for large data: see _chunk)
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,11 @@ def _curve(method: str, costs: np.ndarray, values: np.ndarray) -> Curve:
     return Curve(method, np.minimum.accumulate(costs) if len(costs) else costs, values)
 
 
+def _chunk(objective: "Objective") -> int:
+    """Candidates per batch, so that a batch's activations stay near 4 million numbers."""
+    return max(1, min(CHUNK, 4_000_000 // (len(objective.inputs) * max(objective.model.layers))))
+
+
 class GridTooLarge(ValueError):
     """A grid with more points than the budget allows."""
 
@@ -162,8 +167,9 @@ def grid_search(objective: Objective, values: np.ndarray, budget: int) -> Curve:
         raise GridTooLarge(m, n, budget)
     costs, best_at, best_cost = np.empty(total), None, math.inf
     powers = m ** np.arange(n - 1, -1, -1)
-    for start in range(0, total, CHUNK):
-        idx = np.arange(start, min(start + CHUNK, total))
+    chunk = _chunk(objective)
+    for start in range(0, total, chunk):
+        idx = np.arange(start, min(start + chunk, total))
         candidates = values[(idx[:, None] // powers) % m]
         costs[start:start + len(idx)] = c = objective(candidates)
         k = int(np.argmin(np.where(np.isfinite(c), c, np.inf)))
@@ -177,8 +183,9 @@ def random_search(objective: Objective, low: float, high: float, budget: int, se
     rng = np.random.default_rng(seed)
     n = len(objective.chosen)
     costs, best_at, best_cost = np.empty(budget), np.full(n, np.nan), math.inf
-    for start in range(0, budget, CHUNK):
-        candidates = rng.uniform(low, high, (min(CHUNK, budget - start), n))
+    chunk = _chunk(objective)
+    for start in range(0, budget, chunk):
+        candidates = rng.uniform(low, high, (min(chunk, budget - start), n))
         costs[start:start + len(candidates)] = c = objective(candidates)
         k = int(np.argmin(np.where(np.isfinite(c), c, np.inf)))
         if c[k] < best_cost:

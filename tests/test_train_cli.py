@@ -120,3 +120,24 @@ def test_ctrl_c_shows_the_last_completed_epoch_and_saves(tmp_path, monkeypatch):
     monkeypatch.setattr(network, "train", original)
     single = json.loads(run("train", "--epochs", "40", "--format", "json").output)
     assert [w.tolist() for w in load_model(path).weights] == single["weights"]
+
+
+@pytest.mark.parametrize("library, target", [("plotext", None), ("matplotlib.figure", "curve.png")])
+def test_plot_without_the_library_says_how_to_install_it(tmp_path, monkeypatch, library, target):
+    import sys
+
+    monkeypatch.setitem(sys.modules, library, None)  # import fails as if not installed
+    args = ["train", "--epochs", "5", "--plot"] + ([str(tmp_path / target)] if target else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "pip install 'nnstep[plot]'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_importing_the_cli_pulls_in_no_plotting_library():
+    import subprocess
+    import sys
+
+    code = ("import sys, nnstep.cli, nnstep.network, nnstep.search, nnstep.plot, nnstep.save; "
+            "print(sorted(m for m in ('plotext', 'matplotlib', 'threadpoolctl') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
