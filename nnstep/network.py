@@ -248,11 +248,12 @@ def train(
             raise
         s = loop.record_completed()
         costs[done - 1] = s.cost.sum  # the shown Sigma, to the last bit
-        return Training(done, s, None, np.array(costs[:done]), tuple(shots), interrupted=True)
+        return Training(done, s, None, np.frombuffer(costs, dtype=float)[:done].copy(), tuple(shots), interrupted=True)
 
 
 def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], costs: array,
          shots: list[tuple[int, Step]]) -> Training:
+    """The epochs: Steps 3-4, the goal and the records of a shown epoch, then Steps 5-6."""
     forward, update, record = loop.forward, loop.update, costs.append
     for epoch in range(1, epochs + 1):
         total, objective = forward()
@@ -268,7 +269,7 @@ def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], c
             if met or epoch == epochs:
                 if not all(np.isfinite(w).all() for w in s.updated.weights):
                     raise Diverged(epoch)
-                return Training(epoch, s, epoch if met else None, np.array(costs), tuple(shots))
+                return Training(epoch, s, epoch if met else None, np.frombuffer(costs, dtype=float).copy(), tuple(shots))
         if not update():
             raise Diverged(epoch)
         if on_epoch is not None:
