@@ -376,9 +376,10 @@ class _FastLoop:
     """Epochs of the lecture's conventions with preallocated buffers and no records; `record`
     rebuilds the Model and runs `step` for an epoch that is shown.
 
-    Per block of rows and layer l (transposed, one column per row): acts[l] = [a_l; 1] (the inputs
-    for l = 0), and for layer l + 1: z, tmp, BPE and the error dC/da. The plans list the
-    arguments of every call of one epoch, once per parameter vector."""
+    Per block of rows (transposed, one column per row) the inputs [x; 1] and the targets; per size
+    of block, buffers that every block of that size reuses while they are in the cache: for each
+    layer l, acts[l] = [a_l; 1], and for layer l + 1: z, tmp, BPE and the error dC/da. The plans
+    list the arguments of every call of one epoch, once per parameter vector."""
 
     def __init__(self, model: Model, inputs: np.ndarray, targets: np.ndarray):
         self.model, self.inputs, self.targets = model, inputs, targets
@@ -397,9 +398,8 @@ class _FastLoop:
             self.views[0][l][:-1] = w
             self.views[0][l][-1] = b
         self.grad = np.empty(offsets[-1])
-        grads = split(self.grad)
-        self.frozen = [g[-1] for g in grads] if not (model.update_biases and model.has_biases) else []
-        # None: the sigmoid, written inline in forward and update
+        self.frozen = [g[-1] for g in split(self.grad)] if not (model.update_biases and model.has_biases) else []
+        # None: the sigmoid, written inline in _epoch
         f = [None if a == "sigmoid" else _tanh_into if a == "tanh" else _generic_f(a) for a in model.activations]
         bpe_into = [None if a == "sigmoid" else _tanh_bpe_into if a == "tanh" else _generic_bpe(a)
                     for a in model.activations]
@@ -414,30 +414,31 @@ class _FastLoop:
         shards = 2 if rows >= PARALLEL_ROWS and (os.cpu_count() or 1) >= 2 and _blas_limits() else 1
         per_shard = -(-rows // shards)
         self.grads = [self.grad] + [np.empty_like(self.grad) for _ in range(shards - 1)]
-        # plans[k][shard]: the calls of one epoch with the weights in self.views[k]
-        self.forward_plans: list[list[list]] = [[[] for _ in range(shards)] for _ in range(3)]
-        self.backward_plans: list[list[list]] = [[[] for _ in range(shards)] for _ in range(3)]
+        # plans[k][shard]: per block, the calls of one epoch with the weights in self.views[k]
+        self.plans: list[list[list]] = [[[] for _ in range(shards)] for _ in range(3)]
         for shard in range(shards):
-            grads = split(self.grads[shard])
+            grads, partial, buffers = split(self.grads[shard]), [np.empty(shape) for shape in shapes], {}
             end = min(rows, (shard + 1) * per_shard)
             for start in range(shard * per_shard, end, BLOCK_ROWS):
                 x, y = inputs[start:min(start + BLOCK_ROWS, end)], targets[start:min(start + BLOCK_ROWS, end)]
                 size = len(x)
-                acts = [np.ones((k + 1, size)) for k in layers[:-1]] + [np.empty((layers[-1], size))]
+                if size not in buffers:
+                    acts = [np.ones((k + 1, size)) for k in layers[1:-1]] + [np.empty((layers[-1], size))]
+                    buffers[size] = (acts, *([np.empty((k, size)) for k in layers[1:]] for _ in range(4)))
+                hidden, zs, tmps, bpes, errors = buffers[size]
+                acts = [np.ones((layers[0] + 1, size))] + hidden
                 acts[0][:-1] = x.T
                 outs = [a[:-1] for a in acts[1:-1]] + [acts[-1]]
-                zs, tmps, bpes, errors = ([np.empty((k, size)) for k in layers[1:]] for _ in range(4))
                 first = start == shard * per_shard
-                partial = grads if first else [np.empty(shape) for shape in shapes]
-                block = (np.ascontiguousarray(y.T), acts[-1], errors[-1], errors[-1].reshape(-1))
+                into = grads if first else partial
+                cost = (np.ascontiguousarray(y.T), acts[-1], errors[-1], errors[-1].reshape(-1))
                 for k in range(3):
                     ws = self.views[k]
-                    self.forward_plans[k][shard].append(
-                        ([(ws[l].T, acts[l], zs[l], f[l], outs[l], tmps[l]) for l in range(n)], block))
-                    self.backward_plans[k][shard].append((errors[-1], [
-                        (bpe_into[l], zs[l], outs[l], tmps[l], errors[l], bpes[l], ws[l][:-1] if l else None,
-                         errors[l - 1] if l else None, acts[l], bpes[l].T, partial[l], None if first else grads[l])
-                        for l in reversed(range(n))]))
+                    forward = [(ws[l].T, acts[l], zs[l], f[l], outs[l], tmps[l]) for l in range(n)]
+                    backward = [(bpe_into[l], zs[l], outs[l], tmps[l], errors[l], bpes[l], ws[l][:-1] if l else None,
+                                 errors[l - 1] if l else None, acts[l], bpes[l].T, into[l], None if first else grads[l])
+                                for l in reversed(range(n))]
+                    self.plans[k][shard].append((forward, cost, backward))
         self.pool = ThreadPoolExecutor(shards) if shards > 1 else None
         self.completed = 0
 
@@ -459,18 +460,20 @@ class _FastLoop:
             self.pool.shutdown(wait=False)
 
     def forward(self) -> tuple[float, float]:
-        """Steps 3-4 of the next epoch on every block, keeping what Step 5 needs."""
-        plans = self.forward_plans[self.completed % 3]
+        """Steps 3-5 of the next epoch: the cost and, block by block while its numbers are in the
+        cache, the gradients (Step 6 waits for update)."""
+        plans = self.plans[self.completed % 3]
         if self.pool is None:
-            total = self._forward(plans[0])
+            total = self._epoch(plans[0])
         else:
-            total = sum(self.pool.map(self._forward, plans))
+            total = sum(self.pool.map(self._epoch, plans))
         return total, total / self.rows if self.mean else total
 
-    def _forward(self, plans: list) -> float:
-        dot, exp, add, divide, subtract, total = np.dot, np.exp, np.add, np.divide, np.subtract, 0.0
-        for layers, (y, yhat, err, err_flat) in plans:
-            for w_t, a, z, f, out, tmp in layers:
+    def _epoch(self, plans: list) -> float:
+        dot, exp, add, divide, subtract, multiply = np.dot, np.exp, np.add, np.divide, np.subtract, np.multiply
+        scale, total = self.scale, 0.0
+        for forward, (y, yhat, err, err_flat), backward in plans:
+            for w_t, a, z, f, out, tmp in forward:  # Step 3
                 dot(w_t, a, z)
                 if f is None:  # the sigmoid, inline: tmp = 1 - f(z) = 1 / (1 + e^z), out = f(z)
                     exp(z, tmp)
@@ -479,13 +482,25 @@ class _FastLoop:
                     subtract(_ONE, tmp, out)
                 else:
                     f(z, out, tmp)
-            if self.half_squared:  # Sigma = 1/2 sum (yhat - y)^2; err = dC/dyhat = yhat - y
+            if self.half_squared:  # Step 4: Sigma = 1/2 sum (yhat - y)^2; err = dC/dyhat = yhat - y
                 subtract(yhat, y, err)
                 total += 0.5 * float(dot(err_flat, err_flat))
             else:  # err = dC/dyhat up to the factor 2 of the squared error, folded into the scale
                 c = self.cost
                 err[...] = (yhat - y) if c.name == "squared_error" else c.derivative(yhat.T, y.T).T
                 total += float(c.per_observation(yhat.T, y.T).sum())
+            multiply(err, scale, err)  # Step 5, scaled by the learning rate
+            for bpe_into, z, a, tmp, err_l, bpe, w, err_prev, a_prev, bpe_t, grad, into in backward:
+                if bpe_into is None:  # the sigmoid, inline: error f(z) (1 - f(z)), 1 - f(z) kept in tmp
+                    multiply(tmp, a, z)
+                    multiply(z, err_l, bpe)
+                else:
+                    bpe_into(z, a, tmp, err_l, bpe)
+                if w is not None:
+                    dot(w, bpe, err_prev)
+                dot(a_prev, bpe_t, grad)
+                if into is not None:
+                    into += grad
         return total
 
     def record(self) -> Step:
@@ -497,15 +512,10 @@ class _FastLoop:
         return step(self.model_after(self.completed - 1), self.inputs, self.targets)
 
     def update(self) -> bool:
-        """Steps 5-6: BPEs back through the layers, the gradients, one subtraction; False if a
+        """Step 6: one subtraction of the summed gradients from every weight and bias; False if a
         weight is no longer a finite number."""
-        plans = self.backward_plans[self.completed % 3]
-        if self.pool is None:
-            self._backward(plans[0])
-        else:
-            list(self.pool.map(self._backward, plans))
-            for grad in self.grads[1:]:
-                self.grad += grad
+        for grad in self.grads[1:]:
+            self.grad += grad
         for g in self.frozen:
             g.fill(0.0)
         new = self.params[(self.completed + 1) % 3]
@@ -514,19 +524,3 @@ class _FastLoop:
             return False
         self.completed += 1
         return True
-
-    def _backward(self, plans: list) -> None:
-        dot, multiply, scale = np.dot, np.multiply, self.scale
-        for output_error, layers in plans:
-            multiply(output_error, scale, output_error)
-            for bpe_into, z, a, tmp, err, bpe, w, err_prev, a_prev, bpe_t, grad, total in layers:
-                if bpe_into is None:  # the sigmoid, inline: error f(z) (1 - f(z)), 1 - f(z) kept in tmp
-                    multiply(tmp, a, z)
-                    multiply(z, err, bpe)
-                else:
-                    bpe_into(z, a, tmp, err, bpe)
-                if w is not None:
-                    dot(w, bpe, err_prev)
-                dot(a_prev, bpe_t, grad)
-                if total is not None:
-                    total += grad
