@@ -132,7 +132,7 @@ def problems():
     y = (x[:, :1] * x[:, 1:] > 0).astype(float)
     big = Model(layers, tuple(rng.uniform(-1, 1, (a, b)) / np.sqrt(a) for a, b in zip(layers, layers[1:])),
                 tuple(np.zeros(b) for b in layers[1:]), ("sigmoid",) * 3, 1e-5)
-    yield "100,000 random rows, layers [2, 64, 64, 1]", big, x, y, 1, 4
+    yield "100,000 random rows, layers [2, 64, 64, 1]", big, x, y, 1, 6
 
 
 def main() -> None:

@@ -469,8 +469,8 @@ class _FastLoop:
             total = sum(self.pool.map(self._epoch, plans))
         return total, total / self.rows if self.mean else total
 
-    def _epoch(self, plans: list) -> float:
-        dot, exp, add, divide, subtract, multiply = np.dot, np.exp, np.add, np.divide, np.subtract, np.multiply
+    def _epoch(self, plans: list, dot=np.dot, exp=np.exp, add=np.add, divide=np.divide, subtract=np.subtract,
+               multiply=np.multiply) -> float:
         scale, total = self.scale, 0.0
         for forward, (y, yhat, err, err_flat), backward in plans:
             for w_t, a, z, f, out, tmp in forward:  # Step 3
@@ -514,10 +514,12 @@ class _FastLoop:
     def update(self) -> bool:
         """Step 6: one subtraction of the summed gradients from every weight and bias; False if a
         weight is no longer a finite number."""
-        for grad in self.grads[1:]:
-            self.grad += grad
-        for g in self.frozen:
-            g.fill(0.0)
+        if self.pool is not None:
+            for grad in self.grads[1:]:
+                self.grad += grad
+        if self.frozen:
+            for g in self.frozen:
+                g.fill(0.0)
         new = self.params[(self.completed + 1) % 3]
         np.subtract(self.params[self.completed % 3], self.grad, new)
         if not math.isfinite(np.dot(new, new)) and not np.isfinite(new).all():
