@@ -259,9 +259,11 @@ def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], c
         total, objective = forward()
         record(total)
         if not math.isfinite(objective):
-            raise Diverged(epoch)
+            raise Diverged(loop.first_bad(epoch - 1) or epoch)
         met = goal is not None and objective < goal
         if met or epoch == epochs or epoch in wanted:
+            if not loop.finite():
+                raise Diverged(loop.first_bad(epoch - 1) or epoch)
             s = loop.record()
             costs[epoch - 1] = s.cost.sum  # the shown Sigma, to the last bit
             if epoch in wanted:
@@ -271,7 +273,7 @@ def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], c
                     raise Diverged(epoch)
                 return Training(epoch, s, epoch if met else None, np.frombuffer(costs, dtype=float).copy(), tuple(shots))
         if not update():
-            raise Diverged(epoch)
+            raise Diverged(loop.first_bad(epoch) or epoch)
         if on_epoch is not None:
             on_epoch(epoch)
     raise AssertionError("unreachable")
@@ -321,6 +323,14 @@ class _GeneralLoop:
         assert self.done is not None
         return self.done
 
+    def finite(self) -> bool:
+        return True  # update checks every epoch's weights
+
+    def first_bad(self, limit: int) -> Optional[int]:
+        """The first epoch up to `limit` whose update left a weight that is not finite: update
+        checks every one, so only the epoch it was refused in."""
+        return limit if self.completed < limit else None
+
 
 # The fast path: the same arithmetic as forward/backprop/descend_batch, on preallocated buffers.
 # Arrays are transposed (one column per observation) so that every elementwise operation runs on
@@ -330,6 +340,7 @@ class _GeneralLoop:
 # one subtraction over all parameters is Step 6. Rows go in blocks that stay in the cache.
 
 BLOCK_ROWS = 1024
+CHECK_EVERY = 1024  # updates between two checks that every weight is still a finite number
 PARALLEL_ROWS = 20_000  # from this many rows on, two threads share the blocks (BLAS on one each)
 _ONE = np.array(1.0)
 
@@ -511,9 +522,10 @@ class _FastLoop:
         """The full records of the last completed epoch."""
         return step(self.model_after(self.completed - 1), self.inputs, self.targets)
 
-    def update(self) -> bool:
-        """Step 6: one subtraction of the summed gradients from every weight and bias; False if a
-        weight is no longer a finite number."""
+    def update(self, check: bool = False) -> bool:
+        """Step 6: one subtraction of the summed gradients from every weight and bias. Every
+        CHECK_EVERY updates (and with `check`) False if a weight is no longer a finite number;
+        in between a runaway shows in the cost, and first_bad finds its epoch."""
         if self.pool is not None:
             for grad in self.grads[1:]:
                 self.grad += grad
@@ -522,7 +534,23 @@ class _FastLoop:
                 g.fill(0.0)
         new = self.params[(self.completed + 1) % 3]
         np.subtract(self.params[self.completed % 3], self.grad, new)
-        if not math.isfinite(np.dot(new, new)) and not np.isfinite(new).all():
-            return False
         self.completed += 1
+        if (check or self.completed % CHECK_EVERY == 0) and not self.finite():
+            return False
         return True
+
+    def finite(self) -> bool:
+        """Whether the current weights (after `completed` updates) are all finite numbers."""
+        current = self.params[self.completed % 3]
+        return math.isfinite(np.dot(current, current)) or bool(np.isfinite(current).all())
+
+    def first_bad(self, limit: int) -> Optional[int]:
+        """The first epoch up to `limit` whose update left a weight that is not a finite number,
+        found by training again from the start with a check after every update."""
+        again = _FastLoop(self.model, self.inputs, self.targets)
+        with again.running():
+            for epoch in range(1, limit + 1):
+                again.forward()
+                if not again.update(check=True):
+                    return epoch
+        return None
