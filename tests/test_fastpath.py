@@ -154,3 +154,16 @@ def test_divergence_is_reported_at_the_same_epoch_on_both_paths(lecture, monkeyp
         with pytest.raises(network.Diverged) as fast:
             network.train(model, data.inputs, data.targets, 1000)
         assert fast.value.epoch == caught.value.epoch
+
+
+def test_fast_sigmoid_is_within_1e_12_of_the_formula(monkeypatch):
+    """The fast path writes f(z) = 1 - 1 / (1 + e^z); the lecture writes 1 / (1 + e^-z)."""
+    z = np.concatenate([np.linspace(-800, 800, 1601), np.linspace(-6, 6, 1201)])
+    monkeypatch.setattr(network, "BLOCK_ROWS", len(z))
+    model = Model((1, 1), (np.ones((1, 1)),), (np.zeros(1),), ("sigmoid",), 0.5)
+    loop = network._FastLoop(model, z[:, None], np.zeros((len(z), 1)))
+    with np.errstate(over="ignore"):
+        loop.forward()
+        exact = 1.0 / (1.0 + np.exp(-z))
+    _, (_, yhat, _, _), _ = loop.plans[0][0][0]
+    np.testing.assert_allclose(yhat[0], exact, rtol=0, atol=1e-12)
