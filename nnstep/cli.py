@@ -125,10 +125,11 @@ def common_options(f: Callable) -> Callable:
                   help="table: the slides' tables; json: every number at full precision.")
     @convention_options
     @functools.wraps(f)
-    def wrapper(model_path, data_path, targets, precision, fmt, **kwargs):
+    def wrapper(model_path, data_path, precision, fmt, **kwargs):
         overrides = {key: kwargs.pop(option) for option, key in CONVENTIONS.items()}
         overrides = {k: v for k, v in overrides.items() if v is not None}
         trainable = f.__name__ != "forward"
+        targets = kwargs.pop("targets")
         model, data = _inputs(model_path, data_path, overrides, trainable, targets)
         return f(model=model, data=data, precision=precision, fmt=fmt, **kwargs)
 
@@ -338,10 +339,10 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
     \b
     Example:
       nnstep train --epochs 8000
-      nnstep train --epochs 10000 --until 0.001 --plot --log-scale
       nnstep train --snapshots 1,10,100,1000,8000
       nnstep train --plot curve.png --save trained.yaml
       nnstep train --model model.yaml --data data.csv --targets Y
+      nnstep train --epochs 10000 --until 0.001
     """
     if epochs is None:
         epochs = max(snapshots, default=8000)
