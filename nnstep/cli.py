@@ -351,6 +351,10 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
                                  param_hint="'--snapshots'")
     result = _run_training(model, data, epochs, goal, show_progress=fmt != "json", snapshots=snapshots)
     notes = []
+    missed = [n for n in snapshots if n > result.epochs]
+    if missed:
+        notes.append(f"Not reached, training stopped at epoch {result.epochs:,}: snapshot"
+                     f"{'s' if len(missed) > 1 else ''} {', '.join(f'{n:,}' for n in missed)}.")
     if result.interrupted:
         notes.append(f"Interrupted (Ctrl-C): training stopped after epoch {result.epochs:,}, the last one completed.")
     if save_to is not None:

@@ -141,3 +141,9 @@ def test_importing_the_cli_pulls_in_no_plotting_library():
             "print(sorted(m for m in ('plotext', 'matplotlib', 'threadpoolctl') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_snapshots_after_the_goal_are_named_as_not_reached():
+    out = run("train", "--until", "0.001", "--snapshots", "1,8000").output
+    assert "After 1 epoch" in out and "After 7,492 epochs" in out and "After 8,000" not in out
+    assert "Not reached, training stopped at epoch 7,492: snapshot 8,000." in out
