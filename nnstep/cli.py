@@ -23,15 +23,18 @@ class InputProblem(click.ClickException):
     exit_code = 2
 
 
-def _inputs(model_path: Optional[Path], data_path: Optional[Path], overrides=None, trainable=False):
-    """Load and check the model and data files (the lecture's when not given)."""
+def _inputs(model_path: Optional[Path], data_path: Optional[Path], overrides=None, trainable=False, targets=None):
+    """Load and check the model and data files (the lecture's when not given). A CSV data file's
+    target columns come from --targets, else from the model file's `targets`."""
     from . import files
     from .files import InputError, lecture_file
 
     model_path = model_path or lecture_file("model.yaml")
     data_path = data_path or lecture_file("data.yaml")
     try:
-        model, data = files.load_model(model_path, overrides), files.load_data(data_path)
+        if targets is None and data_path.suffix.lower() == ".csv":
+            targets = files.model_targets(model_path)
+        model, data = files.load_model(model_path, overrides), files.load_data(data_path, targets)
         files.check_fit(model, data, model_path, data_path)
         if trainable:
             files.check_trainable(model, model_path)
@@ -61,6 +64,15 @@ def _activation_list(ctx, param, value):
         if name not in ACTIVATIONS:
             raise click.BadParameter(f"expected names from {', '.join(ACTIVATIONS)}, got {name!r}")
     return names[0] if len(names) == 1 else names
+
+
+def _name_list(ctx, param, value):
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if not names:
+        raise click.BadParameter(f"expected column names separated by commas, got {value!r}")
+    return names
 
 
 CONVENTIONS = {
@@ -121,7 +133,10 @@ def common_options(f: Callable) -> Callable:
                   help="Model file (YAML): layers, activation, learning_rate, weights, biases. "
                        "Default: the lecture's 2-3-1 example.")
     @click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-                  help="Data file (YAML): columns, targets, rows. Default: the lecture's 10 rows.")
+                  help="Data file: YAML (columns, targets, rows) or CSV (a header row of column names). "
+                       "Default: the lecture's 10 rows.")
+    @click.option("--targets", callback=_name_list, metavar="NAME[,NAME...]",
+                  help="The target columns of the data (for CSV; default: the model file's `targets`).")
     @click.option("--precision", type=click.IntRange(0, 15), default=None,
                   help="Decimals for every number. Default: each number as precise as the slides print it.")
     @click.option("--notation", type=click.Choice(["slides", "matrix"]), default="slides", show_default=True,
@@ -134,7 +149,8 @@ def common_options(f: Callable) -> Callable:
         overrides = {key: kwargs.pop(option) for option, key in CONVENTIONS.items()}
         overrides = {k: v for k, v in overrides.items() if v is not None}
         trainable = f.__name__ != "forward"
-        model, data = _inputs(model_path, data_path, overrides, trainable)
+        targets = kwargs.pop("targets")
+        model, data = _inputs(model_path, data_path, overrides, trainable, targets)
         return f(model=model, data=data, precision=precision, fmt=fmt, **kwargs)
 
     return wrapper
@@ -413,64 +429,342 @@ def _positive(ctx, param, value):
     return value
 
 
+def _epoch_list(ctx, param, value):
+    if value is None:
+        return ()
+    try:
+        epochs = sorted({int(v.replace("_", "").replace(",", "")) for v in value.split(",") if v.strip()})
+    except ValueError:
+        raise click.BadParameter(f"expected epoch numbers separated by commas, e.g. 1,10,100, got {value!r}") from None
+    if not epochs or epochs[0] < 1:
+        raise click.BadParameter(f"expected epoch numbers of at least 1, got {value!r}")
+    return tuple(epochs)
+
+
+def _plot_target(ctx, param, value):
+    if value is None or value == "-":
+        return value
+    from .plot import FILE_TYPES
+
+    if Path(value).suffix.lower() not in FILE_TYPES:
+        raise click.BadParameter(f"expected a file name ending in {' or '.join(FILE_TYPES)}, got {value!r}")
+    if not Path(value).parent.is_dir():
+        raise click.BadParameter(f"no such directory: {str(Path(value).parent)!r}")
+    return value
+
+
+def _writable_file(ctx, param, value):
+    if value is not None and not Path(value).parent.is_dir():
+        raise click.BadParameter(f"no such directory: {str(Path(value).parent)!r}")
+    return value
+
+
 @main.command()
 @common_options
-@click.option("--epochs", type=click.IntRange(min=1), default=8000, show_default=True,
-              help="How many epochs (forward pass, backprop, update) to run.")
+@click.option("--epochs", type=click.IntRange(min=1), default=None,
+              help="How many epochs (forward pass, backprop, update) to run. "
+                   "Default: 8000, or the last of --snapshots.")
 @click.option("--until", "goal", type=float, default=None, callback=_positive,
               help="Stop at the first epoch whose Σ (summed cost) is below GOAL, e.g. 0.001.")
-def train(model, data, precision, fmt, epochs, goal):
+@click.option("--snapshots", type=str, default=None, callback=_epoch_list, metavar="N,N,...",
+              help="Also show the \"After N epochs\" view at each of these epochs, e.g. 1,10,100,1000,8000.")
+@click.option("--plot", "plot_to", is_flag=False, flag_value="-", default=None, callback=_plot_target,
+              metavar="[FILE]", help="Draw the cost curve (Σ per epoch): in the terminal, or into FILE.png or FILE.svg.")
+@click.option("--log-scale", is_flag=True, help="Plot Σ on a logarithmic scale.")
+@click.option("--save", "save_to", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              callback=_writable_file, help="Write the trained model to FILE (a model file every command reads).")
+def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_scale, save_to):
     """Repeat Steps 3-6: the "After N epochs" slide.
 
     Shows the forward pass of epoch N (made with the weights after N - 1
     updates) with its Σ, and the weights and biases after N updates.
+    Ctrl-C stops after the last completed epoch, shows it and still saves.
 
     \b
     Example:
       nnstep train --epochs 8000
+      nnstep train --snapshots 1,10,100,1000,8000
+      nnstep train --plot curve.png --save trained.yaml
+      nnstep train --model model.yaml --data data.csv --targets Y
       nnstep train --epochs 10000 --until 0.001
       nnstep train --epochs 8000 --format markdown --output after-8000.md
     """
-    from .tables import precision_for
+    if epochs is None:
+        epochs = max(snapshots, default=8000)
+    elif snapshots and snapshots[-1] > epochs:
+        raise click.BadParameter(f"epoch {snapshots[-1]:,} is after the last epoch, {epochs:,} (--epochs)",
+                                 param_hint="'--snapshots'")
+    result = _run_training(model, data, epochs, goal, show_progress=fmt != "json", snapshots=snapshots)
+    notes = []
+    missed = [n for n in snapshots if n > result.epochs]
+    if missed:
+        notes.append(f"Not reached, training stopped at epoch {result.epochs:,}: snapshot"
+                     f"{'s' if len(missed) > 1 else ''} {', '.join(f'{n:,}' for n in missed)}.")
+    if result.interrupted:
+        notes.append(f"Interrupted (Ctrl-C): training stopped after epoch {result.epochs:,}, the last one completed.")
+    if save_to is not None:
+        from .save import save_model
 
-    result = _run_training(model, data, epochs, goal, show_progress=fmt != "json")
-    s = result.last
+        n = result.epochs
+        save_model(save_to, result.last.updated, f"Trained by nnstep: the weights after {n:,} update{'s' if n != 1 else ''}.",
+                   data.target_names if data.from_csv else None)
+        notes.append(f"Saved the model after {n:,} update{'s' if n != 1 else ''} to {save_to}.")
+    if plot_to is not None and plot_to != "-":
+        _plot_file(plot_to, result, goal, log_scale)
+        notes.append(f"Cost curve written to {plot_to}.")
     if fmt == "json":
-        from .report import step_json
+        _print_json(_train_json(result))
+        for note in notes:
+            click.echo(note, err=True)
+    else:
+        views = _train_views(model, data, result, precision)
+        if goal is not None:
+            s, n = result.last, result.epochs
+            if result.goal_epoch is not None:
+                views.append(f"Goal reached: Σ = {s.cost.sum:.6g} < {goal:g} first at epoch {n:,}\n"
+                             f"(the forward pass made with the weights after {n - 1:,} updates).")
+            else:
+                views.append(f"Goal not reached: Σ is still {s.cost.sum:.6g} (not below {goal:g}) at epoch {n:,}.")
+        _print(*views)
+        if plot_to == "-":
+            _plot_terminal(result, goal, log_scale)
+        for note in notes:
+            click.echo(note)
+    if result.interrupted:
+        sys.exit(130)
 
-        return _print_json(step_json(s.updated, s.forward, s.cost, s.backward,
-                                     epochs=result.epochs, goal_epoch=result.goal_epoch))
-    from .tables import bias_table, forward_table, weights_table
 
-    p = precision_for(precision, result.epochs)
-    n = result.epochs
-    views = [
-        forward_table(model, data, s.forward, s.cost, p, f"After {n:,} epoch{'s' if n != 1 else ''}: forward pass of epoch {n:,}"),
-        weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{'s' if n != 1 else ''}"),
-        bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{'s' if n != 1 else ''}") if model.has_biases else None,
-    ]
-    if goal is not None:
-        if result.goal_epoch is not None:
-            views.append(f"Goal reached: Σ = {s.cost.sum:.6g} < {goal:g} first at epoch {n:,} "
-                         f"(the forward pass made with the weights after {n - 1:,} updates).")
+def _range(ctx, param, value):
+    try:
+        low, high = (float(v) for v in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"expected LOW,HIGH, e.g. -1,1, got {value!r}") from None
+    if not low < high:
+        raise click.BadParameter(f"expected LOW below HIGH, got {value!r}")
+    return low, high
+
+
+METHOD_NAMES = {"grid": "grid", "random": "random", "gd": "gradient descent"}
+
+
+@main.command()
+@common_options
+@click.option("--method", "methods", type=click.Choice(list(METHOD_NAMES)), multiple=True,
+              help="grid, random (Monte Carlo) or gd (gradient descent); repeat to compare. Default: all three.")
+@click.option("--params", callback=_name_list, metavar="NAME[,NAME...]",
+              help="The parameters to search: weights as FROM-TO (IN1-H1, H3-ON), biases by node (H1, ON). "
+                   "Default: all. The others keep the model file's values.")
+@click.option("--range", "bounds", default="-1,1", show_default=True, callback=_range, metavar="LOW,HIGH",
+              help="The range of the grid and of the random points.")
+@click.option("--step", type=click.FloatRange(min=0, min_open=True), default=0.1, show_default=True,
+              help="The grid's step: [-1, 1] in steps of 0.1 gives 21 values per parameter.")
+@click.option("--budget", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Cost evaluations per method; a grid with more points is refused.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random search.")
+@click.option("--counts", is_flag=True, help="Only print the grid sizes 21^n for n = 1..16 and 100 (lecture 001).")
+def search(model, data, precision, fmt, methods, params, bounds, step, budget, seed, counts):
+    """Grid search, random search and gradient descent, side by side.
+
+    Each method gets the same budget of cost evaluations; the table shows
+    the best Σ each has found after 1, 10, 100, ... evaluations. A grid
+    needs 21^n evaluations for n parameters, so it is refused when that is
+    more than the budget. One gradient-descent evaluation is a forward pass
+    and its backpropagation.
+
+    \b
+    Example:
+      nnstep search --params H1-ON,H2-ON,H3-ON
+      nnstep search --method random --method gd --budget 100000
+      nnstep search --counts
+    """
+    from . import search as searching
+
+    low, high = bounds
+    per_weight = len(searching.grid_values(low, high, step))
+    if counts:
+        return _print_counts(searching, per_weight, low, high, step, fmt)
+    try:
+        chosen = searching.choose(model, params)
+    except ValueError as exc:
+        raise InputProblem(f"--params: {exc}") from None
+    methods = list(dict.fromkeys(methods)) or list(METHOD_NAMES)
+    refused = None
+    if "grid" in methods and searching.grid_count(per_weight, len(chosen)) > budget:
+        refused = searching.GridTooLarge(per_weight, len(chosen), budget)
+        if methods == ["grid"]:
+            raise InputProblem(str(refused))
+        methods.remove("grid")
+    try:
+        curves = searching.compare(model, data.inputs, data.targets, chosen, methods, budget, low, high, step, seed)
+    except KeyboardInterrupt:
+        click.echo("Interrupted (Ctrl-C).", err=True)
+        sys.exit(130)
+    grid_size = searching.grid_count(per_weight, len(chosen))
+    marks = searching.checkpoints(budget, [grid_size] if "grid" in curves else [])
+    if fmt == "json":
+        return _print_json({
+            "parameters": [p.name for p in chosen], "budget": budget, "range": [low, high], "step": step,
+            "grid_points": grid_size,
+            "refused": None if refused is None else {"method": "grid", "count": refused.count, "message": str(refused)},
+            "methods": {name: {"evaluations": c.evaluations, "best": c.best_after(c.evaluations),
+                               "values": dict(zip((p.name for p in chosen), c.values.tolist())),
+                               "curve": [[k, c.best_after(k)] for k in marks]}
+                        for name, c in curves.items()},
+        })
+    _print_search(model, chosen, curves, marks, refused, precision, low, high, step, per_weight, seed)
+
+
+def _print_search(model, chosen, curves, marks, refused, precision, low, high, step, per_weight, seed):
+    import textwrap
+
+    from .labels import fmt_significant
+    from .tables import Column, TableData
+
+    decimals = 4 if precision is None else precision
+    objective = "Σ" if model.reduction == "sum" else "C(W)"
+    names = ", ".join(p.name for p in chosen) if len(chosen) <= 6 else "all of them"
+    intro = textwrap.fill(f"Searching {len(chosen)} parameter{'s' if len(chosen) != 1 else ''}: {names} "
+                          f"(the others keep the model file's values).", 80)
+    rows = []
+    for k in marks:
+        cells = []
+        for c in curves.values():
+            value = c.best_after(k) if k <= c.evaluations else None
+            cells.append("" if value is None else fmt_significant(value, decimals))
+        rows.append((f"{k:,}", *cells))
+    columns = (Column("evaluations"),) + tuple(Column(METHOD_NAMES[name]) for name in curves)
+    table = TableData(f"Best {objective} after N cost evaluations", columns, tuple(rows))
+    how = {"grid": f"[{low:g}, {high:g}] in steps of {step:g} ({per_weight} values each)",
+           "random": f"uniform on [{low:g}, {high:g}], seed {seed}",
+           "gd": f"learning rate {model.learning_rate:g} from the model's weights"}
+    lines = []
+    if refused is not None:
+        lines.append(textwrap.fill(f"grid: refused: {refused}.", 80, subsequent_indent="  "))
+    for name, c in curves.items():
+        best = c.best_after(c.evaluations)
+        result = "no finite cost" if best is None else \
+            f"best {objective} = {fmt_significant(best, decimals)} in {c.evaluations:,} evaluations"
+        lines.append(textwrap.fill(f"{METHOD_NAMES[name]}, {how[name]}: {result}", 80, subsequent_indent="  "))
+    _print(intro, table, "\n".join(lines))
+
+
+def _rounds_to(exact: int, printed: str) -> bool:
+    """Whether `printed` (like 1.544723777391195e17) is `exact` to the digits it shows."""
+    from decimal import Decimal
+
+    value = Decimal(printed)
+    return abs(Decimal(exact) - value) <= Decimal(5) * Decimal(10) ** (value.as_tuple().exponent - 1)
+
+
+def _print_counts(searching, per_weight, low, high, step, fmt):
+    rows = searching.count_table(per_weight)
+    slides = searching.SLIDE_COUNTS if per_weight == 21 else {}
+    if fmt == "json":
+        return _print_json({"per_weight": per_weight, "range": [low, high], "step": step,
+                            "counts": [{"n": n, "count": c, "slides": slides.get(n)} for n, c in rows]})
+    import textwrap
+
+    from .tables import Column, TableData
+
+    headers = ["n", f"{per_weight}^n"] + (["lecture 001 prints"] if slides else [])
+    cells, wrong = [], []
+    for n, c in rows:
+        exact = f"{c:,}" if n <= 16 else f"{float(c):.15g}".replace("e+", "e")
+        row = [str(n), exact]
+        if slides:
+            printed = slides[n]
+            same = _rounds_to(c, printed)
+            row.append(printed + ("" if same else " ≠"))
+            if not same:
+                digits = len(printed.split("e")[0].replace(".", "")) if "e" in printed else 0
+                rounded = f" ({float(c):.{digits - 1}e})".replace("e+", "e") if digits else ""
+                wrong.append(f"dim({n}) = {printed} on the slide; {per_weight}^{n} = {c:,}{rounded}")
+        cells.append(tuple(row))
+    title = f"Grid points for n parameters: {per_weight}^n ([{low:g}, {high:g}] in steps of {step:g})"
+    table = TableData(title, tuple(Column(h) for h in headers), tuple(cells))
+    notes = [textwrap.fill(f"≠ slide erratum: {line}", 80, subsequent_indent="  ") for line in wrong]
+    _print(table, *notes)
+
+
+TABLE_ROWS = 25  # above this many rows, train shows Σ and C(W) instead of a table of every row
+
+
+def _train_views(model, data, result, precision):
+    """The "After N epochs" view of each snapshot and of the last epoch."""
+    from .tables import bias_table, forward_table, precision_for, weights_table
+
+    views = []
+    shown = dict(result.snapshots)
+    shown.setdefault(result.epochs, result.last)
+    for n, s in sorted(shown.items()):
+        p = precision_for(precision, n)
+        plural = "s" if n != 1 else ""
+        title = f"After {n:,} epoch{plural}: forward pass of epoch {n:,}"
+        if len(data) <= TABLE_ROWS:
+            views.append(forward_table(model, data, s.forward, s.cost, p, title))
         else:
-            views.append(f"Goal not reached: Σ is still {s.cost.sum:.6g} (not below {goal:g}) at epoch {n:,}.")
-    _print(*views)
+            from .labels import fmt_significant
+
+            views.append(f"{title}\n\nΣ = {fmt_significant(s.cost.sum, p.cost)}   C(W) = Σ / {len(data):,} = "
+                         f"{fmt_significant(s.cost.mean, p.cost)}\n({len(data):,} rows: the table of every row is "
+                         f"left out; --format json has them)")
+        views += [weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{plural}"),
+                  bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")
+                  if model.has_biases else None]
+    return views
 
 
-def _run_training(model, data, epochs, goal, show_progress):
+def _train_json(result) -> dict:
+    from .report import step_json
+
+    s = result.last
+    out = step_json(s.updated, s.forward, s.cost, s.backward, epochs=result.epochs, goal_epoch=result.goal_epoch,
+                    interrupted=result.interrupted, costs=result.costs.tolist())
+    if result.snapshots:
+        out["snapshots"] = [{"epoch": n, **step_json(snap.updated, snap.forward, snap.cost, snap.backward)}
+                            for n, snap in result.snapshots]
+    return out
+
+
+def _plot_unavailable(library: str):
+    return click.ClickException(f"--plot needs {library}, which is not installed: pip install 'nnstep[plot]'")
+
+
+def _plot_terminal(result, goal, log_scale):
+    from . import plot
+
+    try:
+        text = plot.terminal_plot(result.costs, goal, result.goal_epoch, log=log_scale, color=sys.stdout.isatty())
+    except plot.PlotUnavailable as exc:
+        raise _plot_unavailable(str(exc)) from None
+    click.echo(text)
+
+
+def _plot_file(path, result, goal, log_scale):
+    from . import plot
+
+    try:
+        plot.save_plot(path, result.costs, goal, result.goal_epoch, log=log_scale)
+    except plot.PlotUnavailable as exc:
+        raise _plot_unavailable(str(exc)) from None
+
+
+def _run_training(model, data, epochs, goal, show_progress, snapshots=()):
     """Train, with a progress bar on stderr when it is a terminal."""
     from . import network
 
     try:
-        return _train_with_progress(network, model, data, epochs, goal, show_progress)
+        return _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots)
     except network.Diverged as exc:
         raise click.ClickException(f"{exc}; try a smaller --learning-rate") from None
+    except KeyboardInterrupt:
+        click.echo("Interrupted (Ctrl-C) before the first epoch completed: nothing to show or save.", err=True)
+        sys.exit(130)
 
 
-def _train_with_progress(network, model, data, epochs, goal, show_progress):
+def _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots=()):
     if not (show_progress and sys.stderr.isatty()):
-        return network.train(model, data.inputs, data.targets, epochs, goal)
+        return network.train(model, data.inputs, data.targets, epochs, goal, snapshots=snapshots)
     from rich.console import Console
     from rich.progress import Progress
 
@@ -482,7 +776,7 @@ def _train_with_progress(network, model, data, epochs, goal, show_progress):
             if epoch % every == 0:
                 progress.update(task, completed=epoch)
 
-        return network.train(model, data.inputs, data.targets, epochs, goal, on_epoch=tick)
+        return network.train(model, data.inputs, data.targets, epochs, goal, on_epoch=tick, snapshots=snapshots)
 
 
 @main.command()

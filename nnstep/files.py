@@ -6,11 +6,15 @@ holds the observations (Step 1 a, already normalized). The lecture's own pair sh
 
 from __future__ import annotations
 
+import csv
 import math
+import os
 import re
+import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, BinaryIO, Callable, Optional, Sequence
 
 import numpy as np
 import yaml
@@ -222,14 +226,20 @@ class Dataset:
     input_names: tuple[str, ...]
     target_names: tuple[str, ...]
     recovered: frozenset[int]
+    from_csv: bool = False
 
     def __len__(self) -> int:
         return len(self.inputs)
 
 
-def load_data(path: str | Path) -> Dataset:
-    """Read a data file: columns, targets (the rest are inputs, in order) and rows."""
+def load_data(path: str | Path, targets: Optional[Sequence[str]] = None) -> Dataset:
+    """Read a data file: columns, targets (the rest are inputs, in order) and rows. A file ending in
+    .csv is read by load_csv; `targets`, if given, replaces the file's list of target columns."""
+    if Path(path).suffix.lower() == ".csv":
+        return load_csv(path, targets)
     doc = expect_mapping(path, read_yaml(path))
+    if targets:
+        doc["targets"] = list(targets)
     columns = _require(path, doc, "columns")
     if not isinstance(columns, list) or not columns or not all(isinstance(c, str) for c in columns):
         raise InputError(path, "columns", f"expected a list of column names, got {_show(columns)}")
@@ -260,21 +270,33 @@ def load_data(path: str | Path) -> Dataset:
     )
 
 
-def write_atomically(path: str | Path, text: str) -> None:
-    """Write a file so that it is either all there or not changed: a temporary file beside it,
-    then a rename."""
-    import os
-    import tempfile
-
+def replace_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> None:
+    """Let `write` fill a temporary file beside `path`, then rename it over `path` in one step, so
+    that an interrupted write never leaves a half-written file."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: str | Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path` atomically."""
+    replace_atomically(path, lambda f: f.write(text.encode("utf-8")))
 
 
 def _number_text(value: float) -> str:
@@ -318,3 +340,84 @@ def example_file(example: str, name: str) -> Path:
 def lecture_file(name: str) -> Path:
     """Path of a file of the lecture example shipped inside the package (model.yaml, data.yaml)."""
     return example_file("lecture", name)
+
+
+def _split_columns(path: str | Path, columns: list[str], targets: Any) -> tuple[list[int], list[int]]:
+    if not isinstance(targets, list) or not targets or any(t not in columns for t in targets):
+        raise InputError(path, "targets", f"expected a list of names from columns {_show(columns)}, got {_show(targets)}")
+    if len(targets) == len(columns):
+        raise InputError(path, "targets", "expected at least one column left over as an input")
+    target_idx = [columns.index(t) for t in targets]
+    return target_idx, [i for i in range(len(columns)) if i not in target_idx]
+
+
+def load_csv(path: str | Path, targets: Optional[Sequence[str]]) -> Dataset:
+    """Read a CSV file: a header row of column names, then one row of numbers per observation.
+    The target columns are named by the caller (the --targets option or the model file's
+    `targets`); the other columns are the inputs, in order. Numbers are parsed by numpy in C."""
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f), None)
+            if header is None:
+                raise InputError(path, None, "empty file, expected a header row of column names")
+            columns = [c.strip() for c in header]
+            if not all(columns) or len(set(columns)) != len(columns):
+                raise InputError(path, "header", f"expected distinct, non-empty column names, got {_show(columns)}")
+            if not targets:
+                raise InputError(path, "targets", "name the target columns with --targets or a 'targets' list in the model file")
+            target_idx, input_idx = _split_columns(path, columns, list(targets))
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")  # an empty file body warns in numpy
+                    table = np.loadtxt(f, delimiter=",", dtype=float, ndmin=2)
+            except (ValueError, UserWarning):
+                table = None
+    except FileNotFoundError:
+        raise InputError(path, None, "no such file") from None
+    except IsADirectoryError:
+        raise InputError(path, None, "is a directory, expected a CSV file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, None, f"cannot be read ({exc.__class__.__name__})") from None
+    if table is None or table.shape[1] != len(columns) or not np.isfinite(table).all():
+        _csv_problem(path, columns)
+    return Dataset(
+        inputs=table[:, input_idx],
+        targets=table[:, target_idx],
+        input_names=tuple(columns[i] for i in input_idx),
+        target_names=tuple(columns[i] for i in target_idx),
+        recovered=frozenset(),
+        from_csv=True,
+    )
+
+
+def _csv_problem(path: str | Path, columns: list[str]) -> None:
+    """Find the first cell numpy could not read, and say where it is (line numbers from 1)."""
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        rows = 0
+        for line, row in enumerate(reader, start=2):
+            if not row or all(not c.strip() for c in row):
+                continue
+            rows += 1
+            if len(row) != len(columns):
+                raise InputError(path, f"line {line}", f"expected {len(columns)} values ({', '.join(columns)}), got {len(row)}")
+            for name, cell in zip(columns, row):
+                try:
+                    value = float(cell)
+                except ValueError:
+                    raise InputError(path, f"line {line}, column {name}", f"expected a number, got {_show(cell.strip())}") from None
+                if not math.isfinite(value):
+                    raise InputError(path, f"line {line}, column {name}", f"expected a finite number, got {_show(cell.strip())}")
+    if rows == 0:
+        raise InputError(path, "rows", "expected at least one row of numbers after the header")
+    raise InputError(path, None, "cannot be read as CSV numbers")
+
+
+def model_targets(path: str | Path) -> Optional[list[str]]:
+    """The optional `targets` key of a model file: the target columns of a CSV data file."""
+    doc = expect_mapping(path, read_yaml(path))
+    targets = doc.get("targets")
+    if targets is not None and (not isinstance(targets, list) or not all(isinstance(t, str) for t in targets)):
+        raise InputError(path, "targets", f"expected a list of column names, got {_show(targets)}")
+    return targets

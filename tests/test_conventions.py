@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from nnstep import network
 from nnstep.gradcheck import gradient_check
@@ -56,6 +56,9 @@ def problems(draw):
 @given(problems())
 def test_backprop_gradients_equal_finite_differences(problem):
     model, x, y = problem
+    # relu has a kink at 0: a finite difference across it is no test of the slope on either side
+    sums = network.forward(model, x).input_sums
+    assume(all(np.abs(z).min() > 1e-3 for z, name in zip(sums, model.activations) if name == "relu"))
     check = gradient_check(model, x, y)
     assert check.largest < 1e-6, max(check.rows, key=lambda r: r[5])
 

@@ -1,0 +1,64 @@
+"""A trained model -> a model file (the YAML schema files.load_model reads), written atomically.
+
+Every number is written with repr, the shortest text that reads back to the same float, so that
+`nnstep ... --model saved.yaml` continues from exactly the saved weights.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from .files import write_atomically
+from .network import Model
+from .optimizers import Optimizer
+
+
+def _number(value: float) -> str:
+    return repr(float(value))
+
+
+def _row(values: np.ndarray) -> str:
+    return "[" + ", ".join(_number(v) for v in values) + "]"
+
+
+def model_yaml(model: Model, comment: str = "", targets: Optional[Sequence[str]] = None) -> str:
+    """The model file text: layers, activation, learning_rate, the conventions that differ from the
+    lecture's, weights (one matrix per layer, one line per from-node) and biases."""
+    lines = [f"# {line}" for line in comment.splitlines()]
+    lines.append(f"layers: [{', '.join(str(n) for n in model.layers)}]")
+    names = set(model.activations)
+    lines.append(f"activation: {model.activations[0]}" if len(names) == 1
+                 else f"activation: [{', '.join(model.activations)}]")
+    lines.append(f"learning_rate: {_number(model.learning_rate)}")
+    defaults = Model(model.layers, (), (), (), 1.0)
+    for key in ("cost", "reduction", "update", "layer_updates"):
+        if getattr(model, key) != getattr(defaults, key):
+            lines.append(f"{key}: {getattr(model, key)}")
+    if model.update == "minibatch":
+        lines.append(f"batch_size: {model.batch_size}")
+    if not model.update_biases:
+        lines.append("update_biases: false")
+    if model.optimizer != Optimizer():
+        opt, plain = model.optimizer, Optimizer(model.optimizer.name)
+        params = {k: getattr(opt, k) for k in ("beta", "beta1", "beta2", "epsilon") if getattr(opt, k) != getattr(plain, k)}
+        inner = ", ".join([f"name: {opt.name}"] + [f"{k}: {_number(v)}" for k, v in params.items()])
+        lines.append(f"optimizer: {{{inner}}}" if params else f"optimizer: {opt.name}")
+    if targets:
+        lines.append(f"targets: [{', '.join(targets)}]")
+    lines.append("weights:                   # one matrix per layer; row = from-node, column = to-node")
+    for w in model.weights:
+        rows = [_row(r) for r in w]
+        lines.append("  - - " + rows[0])
+        lines += ["    - " + r for r in rows[1:]]
+    if model.has_biases:
+        lines.append("biases:")
+        lines += ["  - " + _row(b) for b in model.biases]
+    return "\n".join(lines) + "\n"
+
+
+def save_model(path: str | Path, model: Model, comment: str = "", targets: Optional[Sequence[str]] = None) -> None:
+    """Write `model` as a model file at `path`, atomically."""
+    write_atomically(path, model_yaml(model, comment, targets))

@@ -1,0 +1,171 @@
+"""The fast training loop against the general path (`step` every epoch), and what train records."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings, strategies as st
+
+from nnstep import network
+from nnstep.files import lecture_file, load_data, load_model
+from nnstep.network import Model
+
+
+@pytest.fixture(scope="module")
+def lecture():
+    return load_model(lecture_file("model.yaml")), load_data(lecture_file("data.yaml"))
+
+
+def _assert_same(fast: network.Training, general: network.Training, tol: float = 1e-12):
+    assert fast.epochs == general.epochs and fast.goal_epoch == general.goal_epoch
+    for a, b in zip(fast.last.updated.weights + fast.last.updated.biases,
+                    general.last.updated.weights + general.last.updated.biases):
+        np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
+    np.testing.assert_allclose(fast.costs, general.costs, rtol=tol, atol=tol)
+
+
+def test_lecture_8000_epochs_fast_equals_general(lecture):
+    model, data = lecture
+    assert network.fast_path_applies(model)
+    fast = network.train(model, data.inputs, data.targets, 8000)
+    general = network.train(model, data.inputs, data.targets, 8000, fast=False)
+    _assert_same(fast, general)
+    assert len(fast.costs) == 8000 and fast.costs[0] == pytest.approx(1.5507276, abs=1e-7)
+
+
+def test_lecture_goal_epoch_on_both_paths(lecture):
+    model, data = lecture
+    for fast in (True, False):
+        t = network.train(model, data.inputs, data.targets, 10000, goal=0.001, fast=fast)
+        assert t.goal_epoch == t.epochs == 7492 and len(t.costs) == 7492
+
+
+@st.composite
+def problems(draw):
+    layers = [draw(st.integers(1, 3))] + draw(st.lists(st.integers(1, 5), min_size=0, max_size=2)) + [draw(st.integers(1, 2))]
+    hidden = st.sampled_from(["sigmoid", "tanh", "relu", "linear"])
+    cost = draw(st.sampled_from(["half_squared_error", "squared_error", "binary_cross_entropy"]))
+    output = "sigmoid" if cost == "binary_cross_entropy" else draw(hidden)
+    rng = np.random.default_rng(draw(st.integers(0, 2**31)))
+    model = Model(
+        layers=tuple(layers),
+        weights=tuple(rng.uniform(-1, 1, (a, b)) for a, b in zip(layers, layers[1:])),
+        biases=tuple(rng.uniform(-1, 1, b) for b in layers[1:]),
+        activations=tuple(draw(hidden) for _ in layers[2:]) + (output,),
+        learning_rate=0.1,
+        cost=cost,
+        reduction=draw(st.sampled_from(["sum", "mean"])),
+        update_biases=draw(st.booleans()),
+    )
+    rows = draw(st.integers(1, 12))
+    x = rng.uniform(-2, 2, (rows, layers[0]))
+    y = rng.uniform(0, 1, (rows, layers[-1]))
+    return model, x, y
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.sampled_from([1, 4, 1024]), st.integers(1, 30))
+def test_random_networks_fast_equals_general(problem, block_rows, epochs):
+    model, x, y = problem
+    try:
+        general = network.train(model, x, y, epochs, fast=False)
+    except network.Diverged:
+        general = None
+    # runaway training (linear layers, say) amplifies rounding without bound: compare where it stays put
+    assume(general is not None and max(np.abs(w).max() for w in general.last.updated.weights) < 1e3)
+    old = network.BLOCK_ROWS
+    network.BLOCK_ROWS = block_rows  # several blocks exercise the summing of the gradients
+    try:
+        fast = network.train(model, x, y, epochs)
+    finally:
+        network.BLOCK_ROWS = old
+    # one block sums the rows in the general path's order; several blocks add partial sums, whose
+    # different rounding grows a little with every epoch (seen: 1.4e-12 after 17 epochs)
+    _assert_same(fast, general, 1e-12 if block_rows >= len(x) else 1e-10)
+
+
+@pytest.mark.parametrize("rows", [20, 21])
+def test_two_shards_on_two_threads_equal_the_general_path(monkeypatch, rows):
+    rng = np.random.default_rng(rows)
+    layers = (2, 5, 4, 1)
+    model = Model(layers, tuple(rng.uniform(-1, 1, (a, b)) for a, b in zip(layers, layers[1:])),
+                  tuple(rng.uniform(-1, 1, b) for b in layers[1:]), ("sigmoid", "tanh", "sigmoid"), 0.3)
+    x, y = rng.uniform(-2, 2, (rows, 2)), rng.uniform(0, 1, (rows, 1))
+    monkeypatch.setattr(network, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(network, "BLOCK_ROWS", 4)
+    loop = network._FastLoop(model, x, y)
+    assert loop.pool is not None and len(loop.grads) == 2
+    _assert_same(network.train(model, x, y, 40), network.train(model, x, y, 40, fast=False))
+
+
+def test_other_conventions_take_the_general_path(lecture):
+    model, _ = lecture
+    from nnstep.optimizers import Optimizer
+
+    for other in (replace(model, update="online"), replace(model, optimizer=Optimizer("adam")),
+                  replace(model, layer_updates="sequential"), replace(model, activations=("sigmoid", "softmax"))):
+        assert not network.fast_path_applies(other)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_snapshots_equal_single_runs(lecture, fast):
+    model, data = lecture
+    t = network.train(model, data.inputs, data.targets, 120, snapshots=[1, 10, 100], fast=fast)
+    assert [e for e, _ in t.snapshots] == [1, 10, 100]
+    for epoch, snap in t.snapshots:
+        single = network.train(model, data.inputs, data.targets, epoch, fast=fast).last
+        assert snap.cost.sum == single.cost.sum
+        for a, b in zip([*snap.updated.weights, *snap.forward.activations], [*single.updated.weights, *single.forward.activations]):
+            np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_ctrl_c_stops_at_the_last_completed_epoch(lecture, fast):
+    model, data = lecture
+
+    def interrupt(epoch):
+        if epoch == 25:
+            raise KeyboardInterrupt
+
+    t = network.train(model, data.inputs, data.targets, 1000, on_epoch=interrupt, fast=fast)
+    assert t.interrupted and t.epochs == 25 and len(t.costs) == 25
+    single = network.train(model, data.inputs, data.targets, 25, fast=fast)
+    np.testing.assert_array_equal(t.last.updated.weights[0], single.last.updated.weights[0])
+    assert t.last.cost.sum == single.last.cost.sum
+
+
+def test_ctrl_c_after_the_first_epoch_still_shows_it(lecture):
+    model, data = lecture
+
+    def interrupt(epoch):
+        raise KeyboardInterrupt
+
+    t = network.train(model, data.inputs, data.targets, 10, on_epoch=interrupt)
+    assert t.epochs == 1 and t.interrupted
+    assert t.last.cost.sum == pytest.approx(1.5507276, abs=1e-7)
+
+
+@pytest.mark.parametrize("activations, learning_rate", [(("linear", "linear"), 50.0), (("sigmoid", "linear"), 30.0)])
+def test_divergence_is_reported_at_the_same_epoch_on_both_paths(lecture, monkeypatch, activations, learning_rate):
+    model, data = lecture
+    model = replace(model, activations=activations, learning_rate=learning_rate)
+    with pytest.raises(network.Diverged) as caught:
+        network.train(model, data.inputs, data.targets, 1000, fast=False)
+    for every in (1, 7, 1024):  # the fast path checks the weights every CHECK_EVERY updates
+        monkeypatch.setattr(network, "CHECK_EVERY", every)
+        with pytest.raises(network.Diverged) as fast:
+            network.train(model, data.inputs, data.targets, 1000)
+        assert fast.value.epoch == caught.value.epoch
+
+
+def test_fast_sigmoid_is_within_1e_12_of_the_formula(monkeypatch):
+    """The fast path writes f(z) = 1 - 1 / (1 + e^z); the lecture writes 1 / (1 + e^-z)."""
+    z = np.concatenate([np.linspace(-800, 800, 1601), np.linspace(-6, 6, 1201)])
+    monkeypatch.setattr(network, "BLOCK_ROWS", len(z))
+    model = Model((1, 1), (np.ones((1, 1)),), (np.zeros(1),), ("sigmoid",), 0.5)
+    loop = network._FastLoop(model, z[:, None], np.zeros((len(z), 1)))
+    with np.errstate(over="ignore"):
+        loop.forward()
+        exact = 1.0 / (1.0 + np.exp(-z))
+    _, (_, yhat, _, _), _ = loop.plans[0][0][0]
+    np.testing.assert_allclose(yhat[0], exact, rtol=0, atol=1e-12)
