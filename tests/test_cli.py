@@ -16,7 +16,7 @@ def run(*args):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-@pytest.mark.parametrize("command", [[]] + [[c] for c in COMMANDS + ["verify"]])
+@pytest.mark.parametrize("command", [[]] + [[c] for c in sorted(main.commands)])
 def test_every_command_has_help_with_an_example(command):
     result = run(*command, "--help")
     assert result.exit_code == 0
@@ -110,3 +110,11 @@ def test_importing_the_cli_pulls_in_no_numpy_or_rich():
     code = "import sys, nnstep.cli; print(sorted(m for m in ('numpy', 'rich', 'yaml') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_every_command_speaks_json(command):
+    extra = {"train": ["--epochs", "2"], "search": ["--budget", "50", "--params", "H1-ON"]}.get(command, [])
+    result = CliRunner().invoke(main, [command, "--format", "json", *extra])
+    assert result.exit_code == 0, result.output
+    json.loads(result.output)
