@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Optional, Sequence
@@ -56,16 +57,23 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def read_yaml(path: str | Path) -> Any:
-    """Parse a YAML file with the safe loader; a missing or malformed file is an InputError."""
+@contextmanager
+def _reading(path: str | Path, kind: str):
+    """Turn the ways a file can fail to be read into one InputError naming it."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        yield
     except FileNotFoundError:
         raise InputError(path, None, "no such file") from None
     except IsADirectoryError:
-        raise InputError(path, None, "is a directory, expected a YAML file") from None
+        raise InputError(path, None, f"is a directory, expected a {kind} file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(path, None, f"cannot be read ({exc.__class__.__name__})") from None
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a YAML file with the safe loader; a missing or malformed file is an InputError."""
+    with _reading(path, "YAML"):
+        text = Path(path).read_text(encoding="utf-8")
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -355,7 +363,7 @@ def load_csv(path: str | Path, targets: Optional[Sequence[str]]) -> Dataset:
     """Read a CSV file: a header row of column names, then one row of numbers per observation.
     The target columns are named by the caller (the --targets option or the model file's
     `targets`); the other columns are the inputs, in order. Numbers are parsed by numpy in C."""
-    try:
+    with _reading(path, "CSV"):
         with open(path, encoding="utf-8", newline="") as f:
             header = next(csv.reader(f), None)
             if header is None:
@@ -372,12 +380,6 @@ def load_csv(path: str | Path, targets: Optional[Sequence[str]]) -> Dataset:
                     table = np.loadtxt(f, delimiter=",", dtype=float, ndmin=2)
             except (ValueError, UserWarning):
                 table = None
-    except FileNotFoundError:
-        raise InputError(path, None, "no such file") from None
-    except IsADirectoryError:
-        raise InputError(path, None, "is a directory, expected a CSV file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, None, f"cannot be read ({exc.__class__.__name__})") from None
     if table is None or table.shape[1] != len(columns) or not np.isfinite(table).all():
         _csv_problem(path, columns)
     return Dataset(
