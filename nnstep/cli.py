@@ -781,7 +781,9 @@ def _train_with_progress(network, model, data, epochs, goal, show_progress, snap
 
 @main.command()
 @click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Raw data file (YAML: columns, targets, rows). Default: the lecture's raw values.")
+              help="Raw data file (YAML: columns, targets, rows; or CSV). Default: the lecture's raw values.")
+@click.option("--targets", callback=_name_list, metavar="NAME[,NAME...]",
+              help="The target columns, kept as they are (for CSV; a YAML file names its own).")
 @click.option("--decimals", type=click.IntRange(0, 15), default=2, show_default=True,
               help="Round the z-scores as the slides do (Step 1 a).")
 @click.option("--unrounded", is_flag=True, help="Keep the z-scores at full precision.")
@@ -789,7 +791,7 @@ def _train_with_progress(network, model, data, epochs, goal, show_progress, snap
               help="Write the normalized data file here (atomically).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml"]), default="table", show_default=True,
               help="table: means, standard deviations and z-scores; json; yaml: the data file itself.")
-def normalize(data_path, decimals, unrounded, output, fmt):
+def normalize(data_path, targets, decimals, unrounded, output, fmt):
     """Step 1 a): z-scores of the inputs, X' = (X - mean) / std.
 
     Uses the sample standard deviation (n - 1) and rounds to 2 decimals, as
@@ -806,7 +808,7 @@ def normalize(data_path, decimals, unrounded, output, fmt):
 
     data_path = data_path or example_file("lecture", "raw.yaml")
     try:
-        data = load_data(data_path)
+        data = load_data(data_path, targets)
         z = z_scores(data.inputs, None if unrounded else decimals)
     except InputError as exc:
         raise InputProblem(str(exc)) from None

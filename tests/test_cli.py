@@ -30,12 +30,21 @@ def test_no_arguments_runs_one_step_of_the_lecture():
         assert text in result.output
 
 
-@pytest.mark.parametrize("command", [[]] + [[c] for c in COMMANDS])
-def test_tables_fit_80_columns(command):
-    args = command + (["--epochs", "10"] if command == ["train"] else [])
-    result = run(*args)
-    assert result.exit_code == 0
-    assert max(len(line) for line in result.output.splitlines()) <= 80
+WIDE = [
+    [], ["forward"], ["backprop"], ["update"], ["train", "--epochs", "10"], ["verify"], ["normalize"],
+    ["gradcheck"], ["search", "--budget", "100"], ["search", "--counts"], ["forward", "--show-work"],
+    ["backprop", "--show-work"], ["update", "--show-work"], ["backprop", "--precision", "8"],
+    ["update", "--show-work", "--round-intermediates", "3"], ["backprop", "--notation", "matrix"],
+    ["train", "--snapshots", "1,10", "--epochs", "10"],
+]
+
+
+@pytest.mark.parametrize("args", WIDE, ids=" ".join)
+def test_output_fits_80_columns(args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    too_wide = [line for line in result.output.splitlines() if len(line) > 80]
+    assert not too_wide, too_wide[:3]
 
 
 def test_forward_prints_the_step_3_and_4_tables():
