@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -192,6 +193,17 @@ def _write(text: str, output: Optional[Path]) -> None:
         raise InputProblem(f"--output: {output}: cannot be written ({exc.strerror})") from None
 
 
+def _unlike_the_lecture(model) -> str:
+    """The update conventions of `model` that differ from the lecture's, in words ('' if none)."""
+    return ", ".join(text for differs, text in (
+        (model.update != "batch", f"{model.update} updates"),
+        (model.optimizer.name != "gd", model.optimizer.name),
+        (model.reduction != "sum", "the mean reduction"),
+        (not model.update_biases and model.has_biases, "frozen biases"),
+        (model.layer_updates != "simultaneous" and len(model.weights) > 1, "sequential layer updates"),
+    ) if differs)
+
+
 def _show_work(step: str, model, data, precision, fmt, work) -> None:
     """The worked formulas of one step, for one row (and one node or weight, if asked)."""
     from .labels import Precision
@@ -199,6 +211,11 @@ def _show_work(step: str, model, data, precision, fmt, work) -> None:
     from .work import cells, only, work_json, worked
 
     row, node, round_to = work
+    if step == "update":
+        different = _unlike_the_lecture(model)
+        if different:
+            raise InputProblem(f"--show-work: the worked update is the lecture's full-batch gradient descent; "
+                               f"this model uses {different} (nnstep update shows its numbers)")
     if row > len(data):
         raise InputProblem(f"--row: expected a row number from 1 to {len(data)}, got {row}")
     if precision is None and round_to is not None:
@@ -254,11 +271,30 @@ def _print_json(payload: dict) -> None:
     _write(json.dumps(payload, indent=2) + "\n", click.get_current_context().meta.get("nnstep.output"))
 
 
-def _forward_views(model, data, s, p, title):
-    from .tables import bias_table, forward_table, weights_table
+TABLE_ROWS = 25  # above this many rows, a table of every row gives way to a summary line
+
+
+def _rows_left_out(data) -> str:
+    return f"({len(data):,} rows: the table of every row is left out; --format json has them)"
+
+
+def _forward_block(model, data, fp, cost, p, title):
+    """Steps 3-4 as the slides' table, or for a large data set its Σ and C(W) alone."""
+    from .tables import forward_table
+
+    if len(data) <= TABLE_ROWS:
+        return forward_table(model, data, fp, cost, p, title)
+    from .labels import fmt_significant
+
+    return (f"{title}\n\nΣ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data):,} = "
+            f"{fmt_significant(cost.mean, p.cost)}\n{_rows_left_out(data)}")
+
+
+def _forward_views(model, data, fp, cost, p, title):
+    from .tables import bias_table, weights_table
 
     return [
-        forward_table(model, data, s.forward, s.cost, p, title),
+        _forward_block(model, data, fp, cost, p, title),
         weights_table(model.layers, model.weights, p, "Weights"),
         bias_table(model.layers, {"Bias": model.biases}, p, "Biases") if model.has_biases else None,
     ]
@@ -268,12 +304,13 @@ def _backprop_views(model, data, s, p):
     from .tables import backprop_table, bias_table, weights_table
 
     n = len(data)
+    how = f"summed over {n:,} rows" if model.reduction == "sum" else f"averaged over {n:,} rows"
+    step5 = "Step 5: Backpropagation"
     return [
-        backprop_table(model, data, s.backward, p, "Step 5: Backpropagation"),
-        weights_table(model.layers, s.backward.weight_gradients, p,
-                      f"dCost/dw, summed over {n} rows"),
+        backprop_table(model, data, s.backward, p, step5) if n <= TABLE_ROWS else f"{step5}\n{_rows_left_out(data)}",
+        weights_table(model.layers, s.backward.weight_gradients, p, f"dCost/dw, {how}"),
         bias_table(model.layers, {"dCost/db": s.backward.bias_gradients}, p,
-                   f"dCost/db, summed over {n} rows") if model.has_biases else None,
+                   f"dCost/db, {how}") if model.has_biases else None,
     ]
 
 
@@ -284,8 +321,9 @@ def _update_rule(model, rows: int) -> str:
     if model.update == "batch" and model.optimizer.name == "gd":
         return f"w - {model.learning_rate:g} × dCost/dw"
     count = len(batches(rows, model))
+    size = min(model.batch_size, rows)
     how = {"batch": "one update", "online": f"{count} updates, one per row",
-           "minibatch": f"{count} updates of {model.batch_size} rows"}[model.update]
+           "minibatch": f"{count} update{'s' if count != 1 else ''} of {size} row{'s' if size != 1 else ''}"}[model.update]
     return f"{how}, {model.optimizer.name}, lr {model.learning_rate:g}"
 
 
@@ -333,7 +371,7 @@ def main(ctx: click.Context, fmt: str) -> None:
 
         return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
     p = Precision.slides()
-    _print(*_forward_views(model, data, s, p, "Steps 3-4: Forward pass and cost"),
+    _print(*_forward_views(model, data, s.forward, s.cost, p, "Steps 3-4: Forward pass and cost"),
            *_backprop_views(model, data, s, p), *_update_views(model, s, p, len(data)))
 
 
@@ -357,12 +395,15 @@ def forward(model, data, precision, fmt, work):
         return _show_work("forward", model, data, precision, fmt, work)
     from .tables import precision_for
 
-    s = _step(model, data)
+    from .network import cost, forward
+
+    fp = forward(model, data.inputs)
+    c = cost(model, fp, data.targets)
     if fmt == "json":
         from .report import step_json
 
-        return _print_json(step_json(model, s.forward, s.cost))
-    _print(*_forward_views(model, data, s, precision_for(precision), "Steps 3-4: Forward pass and cost"))
+        return _print_json(step_json(model, fp, c))
+    _print(*_forward_views(model, data, fp, c, precision_for(precision), "Steps 3-4: Forward pass and cost"))
 
 
 @main.command()
@@ -520,11 +561,13 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
         views = _train_views(model, data, result, precision)
         if goal is not None:
             s, n = result.last, result.epochs
+            name = "Σ" if model.reduction == "sum" else "C(W)"
             if result.goal_epoch is not None:
-                views.append(f"Goal reached: Σ = {s.cost.sum:.6g} < {goal:g} first at epoch {n:,}\n"
+                views.append(f"Goal reached: {name} = {s.cost.objective:.6g} < {goal:g} first at epoch {n:,}\n"
                              f"(the forward pass made with the weights after {n - 1:,} updates).")
             else:
-                views.append(f"Goal not reached: Σ is still {s.cost.sum:.6g} (not below {goal:g}) at epoch {n:,}.")
+                views.append(f"Goal not reached: {name} is still {s.cost.objective:.6g} (not below {goal:g}) "
+                             f"at epoch {n:,}.")
         _print(*views)
         if plot_to == "-":
             _plot_terminal(result, goal, log_scale)
@@ -539,6 +582,8 @@ def _range(ctx, param, value):
         low, high = (float(v) for v in value.split(","))
     except ValueError:
         raise click.BadParameter(f"expected LOW,HIGH, e.g. -1,1, got {value!r}") from None
+    if not all(math.isfinite(v) and abs(v) <= 1e6 for v in (low, high)):
+        raise click.BadParameter(f"expected numbers from -1e6 to 1e6, got {value!r}")
     if not low < high:
         raise click.BadParameter(f"expected LOW below HIGH, got {value!r}")
     return low, high
@@ -580,7 +625,10 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
     from . import search as searching
 
     low, high = bounds
-    per_weight = len(searching.grid_values(low, high, step))
+    per_weight = searching.grid_size(low, high, step)
+    if per_weight > searching.MAX_PER_WEIGHT:
+        raise InputProblem(f"--step: {step:g} gives more than {searching.MAX_PER_WEIGHT:,} grid values per parameter "
+                           f"on [{low:g}, {high:g}]; expected a larger step")
     if counts:
         return _print_counts(searching, per_weight, low, high, step, fmt)
     try:
@@ -648,37 +696,40 @@ def _print_search(model, chosen, curves, marks, refused, precision, low, high, s
     _print(intro, table, "\n".join(lines))
 
 
-def _rounds_to(exact: int, printed: str) -> bool:
-    """Whether `printed` (like 1.544723777391195e17) is `exact` to the digits it shows."""
-    from decimal import Decimal
-
-    value = Decimal(printed)
-    return abs(Decimal(exact) - value) <= Decimal(5) * Decimal(10) ** (value.as_tuple().exponent - 1)
-
-
 def _print_counts(searching, per_weight, low, high, step, fmt):
+    """The grid sizes per_weight^n for n = 1..16 and 100, beside the slides' code blocks of lecture
+    001 (from the golden file that transcribes them) when the grid is the lecture's 21 values."""
+    from .files import example_file
+    from .golden import check_file
+
     rows = searching.count_table(per_weight)
-    slides = searching.SLIDE_COUNTS if per_weight == 21 else {}
+    slides = {}
+    if per_weight == 21:
+        golden, checks = check_file(example_file("golden", "grid_search.yaml"))
+        for c in checks:  # the slides' own printed lines, not what their narration or transcript says
+            if c.entry.source in (None, golden.source) and not c.entry.where.startswith("narration"):
+                slides.setdefault(c.entry.keys["dimensions"], c)
     if fmt == "json":
         return _print_json({"per_weight": per_weight, "range": [low, high], "step": step,
-                            "counts": [{"n": n, "count": c, "slides": slides.get(n)} for n, c in rows]})
+                            "counts": [{"n": n, "count": c, "slides": slides[n].entry.show(slides[n].entry.printed)
+                                        if n in slides else None} for n, c in rows]})
     import textwrap
 
+    from .labels import fmt_significant_e
     from .tables import Column, TableData
 
     headers = ["n", f"{per_weight}^n"] + (["lecture 001 prints"] if slides else [])
     cells, wrong = [], []
     for n, c in rows:
-        exact = f"{c:,}" if n <= 16 else f"{float(c):.15g}".replace("e+", "e")
-        row = [str(n), exact]
-        if slides:
-            printed = slides[n]
-            same = _rounds_to(c, printed)
-            row.append(printed + ("" if same else " ≠"))
-            if not same:
-                digits = len(printed.split("e")[0].replace(".", "")) if "e" in printed else 0
-                rounded = f" ({float(c):.{digits - 1}e})".replace("e+", "e") if digits else ""
-                wrong.append(f"dim({n}) = {printed} on the slide; {per_weight}^{n} = {c:,}{rounded}")
+        row = [str(n), f"{c:,}" if n <= 16 else fmt_significant_e(c, 15)]
+        if n in slides:
+            e = slides[n].entry
+            printed = e.show(e.printed)
+            row.append(printed + ("" if slides[n].reproduced else " ≠"))
+            if not slides[n].reproduced:
+                wrong.append(f"dim({n}) = {printed} on the slide; {per_weight}^{n} = {c:,} ({e.show(c)})")
+        elif slides:
+            row.append("")
         cells.append(tuple(row))
     title = f"Grid points for n parameters: {per_weight}^n ([{low:g}, {high:g}] in steps of {step:g})"
     table = TableData(title, tuple(Column(h) for h in headers), tuple(cells))
@@ -686,12 +737,9 @@ def _print_counts(searching, per_weight, low, high, step, fmt):
     _print(table, *notes)
 
 
-TABLE_ROWS = 25  # above this many rows, train shows Σ and C(W) instead of a table of every row
-
-
 def _train_views(model, data, result, precision):
     """The "After N epochs" view of each snapshot and of the last epoch."""
-    from .tables import bias_table, forward_table, precision_for, weights_table
+    from .tables import bias_table, precision_for, weights_table
 
     views = []
     shown = dict(result.snapshots)
@@ -700,14 +748,7 @@ def _train_views(model, data, result, precision):
         p = precision_for(precision, n)
         plural = "s" if n != 1 else ""
         title = f"After {n:,} epoch{plural}: forward pass of epoch {n:,}"
-        if len(data) <= TABLE_ROWS:
-            views.append(forward_table(model, data, s.forward, s.cost, p, title))
-        else:
-            from .labels import fmt_significant
-
-            views.append(f"{title}\n\nΣ = {fmt_significant(s.cost.sum, p.cost)}   C(W) = Σ / {len(data):,} = "
-                         f"{fmt_significant(s.cost.mean, p.cost)}\n({len(data):,} rows: the table of every row is "
-                         f"left out; --format json has them)")
+        views.append(_forward_block(model, data, s.forward, s.cost, p, title))
         views += [weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{plural}"),
                   bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")
                   if model.has_biases else None]

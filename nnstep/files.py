@@ -121,8 +121,9 @@ def _matrix(path: str | Path, key: str, value: Any, rows: int, cols: int) -> np.
     return np.array([_vector(path, f"{key}[{i}]", r, cols) for i, r in enumerate(value)], dtype=float).reshape(rows, cols)
 
 
-def _name(path: str | Path, key: str, value: Any, known: dict) -> str:
-    if value not in known:
+def _name(path: str | Path, key: str, value: Any, known: Sequence[str]) -> str:
+    """One of the known names (a dict's keys or a tuple)."""
+    if not isinstance(value, str) or value not in known:
         raise InputError(path, key, f"expected one of {', '.join(known)}, got {_show(value)}")
     return value
 
@@ -175,10 +176,8 @@ def load_model(path: str | Path, overrides: Optional[dict[str, Any]] = None) -> 
 
 
 def _choice(path: str | Path, doc: dict, key: str, choices: tuple[str, ...]) -> str:
-    value = doc.get(key, choices[0])
-    if value not in choices:
-        raise InputError(path, key, f"expected one of {', '.join(choices)}, got {_show(value)}")
-    return value
+    """An optional key naming one of `choices`; the first is the default (the lecture's)."""
+    return _name(path, key, doc.get(key, choices[0]), choices)
 
 
 def _conventions(path: str | Path, doc: dict) -> dict[str, Any]:
@@ -214,6 +213,10 @@ def _optimizer(path: str | Path, value: Any) -> Optimizer:
         if key not in ("beta", "beta1", "beta2", "epsilon"):
             raise InputError(path, f"optimizer.{key}", "expected one of beta (momentum), beta1, beta2, epsilon (adam)")
         params[key] = _number(path, f"optimizer.{key}", given)
+        if key != "epsilon" and not 0 <= params[key] < 1:
+            raise InputError(path, f"optimizer.{key}", f"expected a number from 0 up to (not including) 1, got {_show(given)}")
+        if key == "epsilon" and not params[key] > 0:
+            raise InputError(path, f"optimizer.{key}", f"expected a positive number, got {_show(given)}")
     return Optimizer(spec["name"], **params)
 
 

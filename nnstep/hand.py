@@ -68,11 +68,18 @@ def _slope(name: str, z: np.ndarray, a: np.ndarray) -> Optional[np.ndarray]:
 
 def exact_values(model: Model, inputs: np.ndarray, targets: np.ndarray) -> Values:
     """The core's own numbers, unrounded."""
-    s = network.step(model, inputs, targets)
-    fp = s.forward
+    fp = network.forward(model, inputs)
+    costs = network.cost(model, fp, targets).observations
     slopes = [_slope(name, z, a) for name, z, a in zip(model.activations, fp.input_sums, fp.activations)]
-    return Values(model, inputs, targets, fp.input_sums, fp.activations, slopes, s.cost.observations,
-                  s.backward.errors, s.backward.bpes, no_rounding)
+    if not _trainable(model):  # the step activation: a forward pass only
+        return Values(model, inputs, targets, fp.input_sums, fp.activations, slopes, costs, [], [], no_rounding)
+    bw = network.backprop(model, fp, targets)
+    return Values(model, inputs, targets, fp.input_sums, fp.activations, slopes, costs, bw.errors, bw.bpes,
+                  no_rounding)
+
+
+def _trainable(model: Model) -> bool:
+    return all(ACTIVATIONS[name].trainable for name in model.activations)
 
 
 def hand_values(model: Model, inputs: np.ndarray, targets: np.ndarray, rnd: Rounding) -> Values:
@@ -94,6 +101,8 @@ def hand_values(model: Model, inputs: np.ndarray, targets: np.ndarray, rnd: Roun
     cost = COSTS[model.cost]
     diff = rnd(a - targets)
     costs = rnd(0.5 * rnd(diff**2)).sum(axis=1) if model.cost == "half_squared_error" else cost.per_observation(a, targets)
+    if not _trainable(model):  # the step activation: a forward pass only
+        return Values(model, inputs, targets, sums, acts, slopes, rnd(costs), [], [], rnd)
     n_layers = len(model.weights)
     errors: list[np.ndarray] = [np.empty(0)] * n_layers
     bpes: list[np.ndarray] = [np.empty(0)] * n_layers

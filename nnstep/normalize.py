@@ -24,6 +24,8 @@ class ZScores:
 def z_scores(columns: np.ndarray, decimals: Optional[int] = 2) -> ZScores:
     """(X - mean) / std per column with the sample std (ddof=1); rounded to `decimals` if given.
     Rounding here is the lecture's own step, not display: the slides compute with these values."""
+    if len(columns) < 2:
+        raise ValueError("the sample standard deviation needs at least 2 rows")
     means = columns.mean(axis=0)
     stds = columns.std(axis=0, ddof=1)
     if np.any(stds == 0):

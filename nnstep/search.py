@@ -20,13 +20,6 @@ from .costs import COSTS
 from .labels import node_label
 from .network import Model
 
-# dim(n) as the slides of lecture 001 print it, for n = 1..16 and 100 (21 values per weight)
-SLIDE_COUNTS = {
-    1: "21", 2: "411", 3: "9261", 4: "194481", 5: "4084101", 6: "85766121", 7: "1801088541",
-    8: "37822859361", 9: "794280046581", 10: "16679880978201", 11: "350277500542221",
-    12: "7355827511386641", 13: "1.544723777391195e17", 14: "3.243919932521508e18",
-    15: "6.812231858295167e19", 16: "1.430568690241985e21", 100: "1.66697648439634e132",
-}
 COUNT_DIMS = (*range(1, 17), 100)
 CHUNK = 2048  # candidates evaluated at once (fewer for large data: see _chunk)
 
@@ -64,13 +57,20 @@ def choose(model: Model, names: Optional[Sequence[str]]) -> list[Parameter]:
     unknown = [n for n in names if n.upper() not in by_name]
     if unknown:
         raise ValueError(f"no parameter {', '.join(unknown)}; this network has {', '.join(p.name for p in every)}")
-    return [by_name[n.upper()] for n in dict.fromkeys(names)]
+    return [by_name[n] for n in dict.fromkeys(n.upper() for n in names)]
+
+
+MAX_PER_WEIGHT = 1_000_000  # grid values per parameter that search will lay out
+
+
+def grid_size(low: float, high: float, step: float) -> int:
+    """Values of the grid over [low, high] in steps of `step`: [-1, 1] in steps of 0.1 has 21."""
+    return int(math.floor((high - low) / step + 1e-9)) + 1
 
 
 def grid_values(low: float, high: float, step: float) -> np.ndarray:
-    """The grid over [low, high] in steps of `step`: [-1, -0.9, ..., 1] has 21 values."""
-    count = int(math.floor((high - low) / step + 1e-9)) + 1
-    return np.round(low + step * np.arange(count), 12)
+    """The grid over [low, high] in steps of `step`: [-1, -0.9, ..., 1]."""
+    return np.round(low + step * np.arange(grid_size(low, high, step)), 12)
 
 
 def grid_count(per_weight: int, n: int) -> int:
