@@ -97,6 +97,8 @@ def load_golden(path: str | Path) -> Golden:
     for key in ("source", "example", "entries"):
         if key not in doc:
             raise InputError(path, key, "missing key")
+    if not isinstance(doc["entries"], list):
+        raise InputError(path, "entries", "expected a list of entries")
     entries = []
     for n, e in enumerate(doc["entries"]):
         key = f"entries[{n}]"
@@ -113,6 +115,11 @@ def load_golden(path: str | Path) -> Golden:
             if k in e and (isinstance(e[k], bool) or not isinstance(e[k], int) or e[k] < least):
                 raise InputError(path, f"{key}.{k}", f"expected a whole number from {least}, got {e[k]!r}")
         err = e.get("erratum")
+        if err is not None and not (isinstance(err, dict) and "computed" in err and "reason" in err
+                                    and isinstance(err["computed"], (int, float)) and not isinstance(err["computed"], bool)):
+            raise InputError(path, f"{key}.erratum", "expected a mapping with a number `computed` and a `reason`")
+        if e.get("relation", "eq") not in ("eq", "lt"):
+            raise InputError(path, f"{key}.relation", f"expected eq or lt, got {e['relation']!r}")
         entries.append(
             Entry(
                 where=str(e["where"]),
@@ -128,7 +135,12 @@ def load_golden(path: str | Path) -> Golden:
                 source=str(e["source"]) if "source" in e else None,
             )
         )
-    unchecked = [Unchecked(str(u["where"]), str(u["printed"]), str(u["reason"])) for u in doc.get("unchecked") or []]
+    unchecked = doc.get("unchecked") or []
+    if not isinstance(unchecked, list) or not all(
+        isinstance(u, dict) and all(k in u for k in ("where", "printed", "reason")) for u in unchecked
+    ):
+        raise InputError(path, "unchecked", "expected a list of mappings with where, printed and reason")
+    unchecked = [Unchecked(str(u["where"]), str(u["printed"]), str(u["reason"])) for u in unchecked]
     return Golden(str(doc["source"]), str(doc["example"]), entries, unchecked)
 
 
@@ -143,6 +155,7 @@ class Calculator:
         if model is None or data is None:
             return
         self.nodes = node_index(model.layers)
+        self.nodes_per_layer = model.layers
         last = max(epochs | {a + 1 for a in afters} | {1})
         for epoch in range(1, last + 1):
             s = network.step(model, data.inputs, data.targets)
@@ -162,9 +175,14 @@ class Calculator:
         q = e.quantity
         if q == "grid_count":
             return GRID_POINTS ** int(k["dimensions"])
+        if self.data is None:
+            raise KeyError(f"quantity: {q} needs an example network (the file says example: none)")
         row = k.get("row", 1) - 1
         if q in ("x", "y"):
-            _, j = self._node(k["node"])
+            l, j = self._node(k["node"])
+            wanted = 0 if q == "x" else len(self.nodes_per_layer) - 1
+            if l != wanted:
+                raise KeyError(f"node: {k['node']} is not an {'input' if q == 'x' else 'output'} node")
             return float((self.data.inputs if q == "x" else self.data.targets)[row, j])
         if q == "cost":
             return float(s.cost.observations[row])
@@ -181,6 +199,8 @@ class Calculator:
             a_from = s.forward.layer_inputs(l)[row, i]
             return float(s.model.weights[l][i, j] - s.model.learning_rate * s.backward.bpes[l][row, j] * a_from)
         l, j = self._node(k["node"])
+        if l == 0:
+            raise KeyError(f"node: {k['node']} is an input node; it has no {q.replace('_', ' ')}")
         if q == "bias":
             return float(self.models[k["after"]].biases[l - 1][j])
         if q == "gradient_bias":
@@ -234,12 +254,12 @@ def check(golden: Golden, model: Optional[Model], data: Optional[Dataset]) -> li
 def check_file(path: str | Path) -> tuple[Golden, list[Check]]:
     """Load a golden file and recompute it with the example it names (shipped in nnstep/data)."""
     golden = load_golden(path)
-    if golden.example == NO_EXAMPLE:
-        return golden, check(golden, None, None)
-    model_path, data_path = example_file(golden.example, "model.yaml"), example_file(golden.example, "data.yaml")
-    if not model_path.is_file():
-        raise InputError(path, "example", f"expected the name of a shipped example or {NO_EXAMPLE!r}, got {golden.example!r}")
     try:
+        if golden.example == NO_EXAMPLE:
+            return golden, check(golden, None, None)
+        model_path, data_path = example_file(golden.example, "model.yaml"), example_file(golden.example, "data.yaml")
+        if not model_path.is_file():
+            raise InputError(path, "example", f"expected the name of a shipped example or {NO_EXAMPLE!r}, got {golden.example!r}")
         return golden, check(golden, load_model(model_path), load_data(data_path))
     except KeyError as exc:
         key, _, message = str(exc.args[0]).partition(": ")

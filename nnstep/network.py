@@ -479,8 +479,14 @@ class _FastLoop:
         if self.pool is None:
             total = self._epoch(plans[0])
         else:
-            total = sum(self.pool.map(self._epoch, plans))
+            total = sum(self.pool.map(self._shard_epoch, plans))
         return total, total / self.rows if self.mean else total
+
+    def _shard_epoch(self, plans: list) -> float:
+        """One shard's epoch on a worker thread: numpy's error state is per thread, so the
+        caller's errstate (overflow of e^z is expected and harmless) is set here again."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._epoch(plans)
 
     def _epoch(self, plans: list, dot=np.dot, exp=np.exp, add=np.add, divide=np.divide, subtract=np.subtract,
                multiply=np.multiply) -> float:
