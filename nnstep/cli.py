@@ -15,13 +15,21 @@ from typing import Callable, Optional
 
 import click
 
-FORMATS = ["table", "json", "markdown", "latex", "csv", "html", "svg"]
+FORMATS = ["table", "json", "markdown", "latex", "csv", "html", "svg"]  # export.FORMATS after table and json
+NOTATIONS = ["slides", "matrix"]  # notation.NOTATIONS (kept here so that --help imports nothing)
 
 
 class InputProblem(click.ClickException):
     """A bad input file or value: one line, exit status 2 (as for usage errors)."""
 
     exit_code = 2
+
+
+def _writable_file(ctx, param, value):
+    """A file to write: its directory must exist (the file itself is written atomically later)."""
+    if value is not None and not Path(value).parent.is_dir():
+        raise click.BadParameter(f"no such directory: {str(Path(value).parent)!r}")
+    return value
 
 
 def _inputs(model_path: Optional[Path], data_path: Optional[Path], overrides=None, trainable=False, targets=None):
@@ -42,8 +50,7 @@ def _inputs(model_path: Optional[Path], data_path: Optional[Path], overrides=Non
     except InputError as exc:
         key = re.split(r"[.\[]", exc.key or "")[0]
         if overrides and key in overrides and exc.path == str(model_path):
-            option = next(o for o, k in CONVENTIONS.items() if k == key).replace("_mode", "").replace("_", "-")
-            raise InputProblem(f"--{option}: {exc.detail}") from None
+            raise InputProblem(f"{OPTION_OF_KEY[key]}: {exc.detail}") from None
         raise InputProblem(str(exc)) from None
     return model, data
 
@@ -75,6 +82,12 @@ def _name_list(ctx, param, value):
         raise click.BadParameter(f"expected column names separated by commas, got {value!r}")
     return names
 
+
+OPTION_OF_KEY = {
+    "activation": "--activation", "cost": "--cost", "reduction": "--reduction", "update": "--update",
+    "batch_size": "--batch-size", "layer_updates": "--layer-updates", "update_biases": "--update-biases",
+    "optimizer": "--optimizer", "learning_rate": "--learning-rate",
+}
 
 CONVENTIONS = {
     # option name -> model-file key
@@ -140,7 +153,7 @@ def common_options(f: Callable) -> Callable:
                   help="The target columns of the data (for CSV; default: the model file's `targets`).")
     @click.option("--precision", type=click.IntRange(0, 15), default=None,
                   help="Decimals for every number. Default: each number as precise as the slides print it.")
-    @click.option("--notation", type=click.Choice(["slides", "matrix"]), default="slides", show_default=True,
+    @click.option("--notation", type=click.Choice(NOTATIONS), default="slides", show_default=True,
                   help="slides: input, error, BPE as in the lecture; matrix: z, a, δ = ∂J/∂z, W, b, J.")
     @output_options
     @convention_options
@@ -184,9 +197,8 @@ def _write(text: str, output: Optional[Path]) -> None:
         return
     from .files import write_atomically
 
-    directory = output.parent if str(output.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputProblem(f"--output: {output}: no such directory {str(directory)!r}")
+    if not output.parent.is_dir():
+        raise InputProblem(f"--output: {output}: no such directory {str(output.parent)!r}")
     try:
         write_atomically(output, text)
     except OSError as exc:
@@ -489,15 +501,7 @@ def _plot_target(ctx, param, value):
 
     if Path(value).suffix.lower() not in FILE_TYPES:
         raise click.BadParameter(f"expected a file name ending in {' or '.join(FILE_TYPES)}, got {value!r}")
-    if not Path(value).parent.is_dir():
-        raise click.BadParameter(f"no such directory: {str(Path(value).parent)!r}")
-    return value
-
-
-def _writable_file(ctx, param, value):
-    if value is not None and not Path(value).parent.is_dir():
-        raise click.BadParameter(f"no such directory: {str(Path(value).parent)!r}")
-    return value
+    return _writable_file(ctx, param, value)
 
 
 @main.command()

@@ -257,10 +257,7 @@ def load_data(path: str | Path, targets: Optional[Sequence[str]] = None) -> Data
     if len(set(columns)) != len(columns):
         raise InputError(path, "columns", f"expected distinct column names, got {_show(columns)}")
     targets = _require(path, doc, "targets")
-    if not isinstance(targets, list) or not targets or any(t not in columns for t in targets):
-        raise InputError(path, "targets", f"expected a list of names from columns {_show(columns)}, got {_show(targets)}")
-    if len(targets) == len(columns):
-        raise InputError(path, "targets", "expected at least one column left over as an input")
+    target_idx, input_idx = _split_columns(path, columns, targets)
     rows = _require(path, doc, "rows")
     if not isinstance(rows, list) or not rows:
         raise InputError(path, "rows", "expected a list of at least one row")
@@ -270,8 +267,6 @@ def load_data(path: str | Path, targets: Optional[Sequence[str]] = None) -> Data
         isinstance(r, int) and not isinstance(r, bool) and 1 <= r <= len(rows) for r in recovered
     ):
         raise InputError(path, "recovered", f"expected a list of row numbers from 1 to {len(rows)}, got {_show(recovered)}")
-    target_idx = [columns.index(t) for t in targets]
-    input_idx = [i for i in range(len(columns)) if i not in target_idx]
     return Dataset(
         inputs=table[:, input_idx],
         targets=table[:, target_idx],
@@ -310,10 +305,16 @@ def write_atomically(path: str | Path, text: str) -> None:
     replace_atomically(path, lambda f: f.write(text.encode("utf-8")))
 
 
-def _number_text(value: float) -> str:
-    """A number for a YAML file: whole numbers as such (class labels 0, 1), others at full precision."""
+def yaml_number(value: float) -> str:
+    """A number for a YAML file that reads back to the same float: whole numbers as such (class
+    labels 0, 1), others at full precision (repr)."""
     value = float(value)
     return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+
+
+def yaml_list(values) -> str:
+    """A flow-style YAML list of numbers: [0, -0.97, -0.8]."""
+    return "[" + ", ".join(yaml_number(v) for v in values) + "]"
 
 
 def data_yaml(columns: list[str], targets: list[str], rows: list[list[float]], recovered=()) -> str:
@@ -322,7 +323,7 @@ def data_yaml(columns: list[str], targets: list[str], rows: list[list[float]], r
     if recovered:
         lines.append(f"recovered: [{', '.join(str(r) for r in sorted(recovered))}]")
     lines.append("rows:")
-    lines += [f"  - [{', '.join(_number_text(v) for v in row)}]" for row in rows]
+    lines += [f"  - {yaml_list(row)}" for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -354,6 +355,7 @@ def lecture_file(name: str) -> Path:
 
 
 def _split_columns(path: str | Path, columns: list[str], targets: Any) -> tuple[list[int], list[int]]:
+    """The positions of the target columns and of the input columns (all the others, in order)."""
     if not isinstance(targets, list) or not targets or any(t not in columns for t in targets):
         raise InputError(path, "targets", f"expected a list of names from columns {_show(columns)}, got {_show(targets)}")
     if len(targets) == len(columns):

@@ -52,6 +52,11 @@ def fmt(value: float, decimals: int) -> str:
     return text[1:] if text.startswith("-") and text.strip("-0.") == "" else text
 
 
+def target_text(value: float, decimals: int) -> str:
+    """A target as the slides print it: class labels as 0 and 1, other values with `decimals`."""
+    return str(int(value)) if float(value).is_integer() else fmt(value, decimals)
+
+
 def fmt_significant(value: float, decimals: int, digits: int = 2) -> str:
     """Like fmt, but with more decimals when fewer than `digits` significant digits would show."""
     while decimals < 12 and value != 0 and abs(value) < 10 ** (digits - 1 - decimals):

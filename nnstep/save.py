@@ -9,19 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
-import numpy as np
-
-from .files import write_atomically
+from .files import write_atomically, yaml_list, yaml_number
 from .network import Model
 from .optimizers import Optimizer
-
-
-def _number(value: float) -> str:
-    return repr(float(value))
-
-
-def _row(values: np.ndarray) -> str:
-    return "[" + ", ".join(_number(v) for v in values) + "]"
 
 
 def model_yaml(model: Model, comment: str = "", targets: Optional[Sequence[str]] = None) -> str:
@@ -32,7 +22,7 @@ def model_yaml(model: Model, comment: str = "", targets: Optional[Sequence[str]]
     names = set(model.activations)
     lines.append(f"activation: {model.activations[0]}" if len(names) == 1
                  else f"activation: [{', '.join(model.activations)}]")
-    lines.append(f"learning_rate: {_number(model.learning_rate)}")
+    lines.append(f"learning_rate: {yaml_number(model.learning_rate)}")
     defaults = Model(model.layers, (), (), (), 1.0)
     for key in ("cost", "reduction", "update", "layer_updates"):
         if getattr(model, key) != getattr(defaults, key):
@@ -44,18 +34,18 @@ def model_yaml(model: Model, comment: str = "", targets: Optional[Sequence[str]]
     if model.optimizer != Optimizer():
         opt, plain = model.optimizer, Optimizer(model.optimizer.name)
         params = {k: getattr(opt, k) for k in ("beta", "beta1", "beta2", "epsilon") if getattr(opt, k) != getattr(plain, k)}
-        inner = ", ".join([f"name: {opt.name}"] + [f"{k}: {_number(v)}" for k, v in params.items()])
+        inner = ", ".join([f"name: {opt.name}"] + [f"{k}: {yaml_number(v)}" for k, v in params.items()])
         lines.append(f"optimizer: {{{inner}}}" if params else f"optimizer: {opt.name}")
     if targets:
         lines.append(f"targets: [{', '.join(targets)}]")
     lines.append("weights:                   # one matrix per layer; row = from-node, column = to-node")
     for w in model.weights:
-        rows = [_row(r) for r in w]
+        rows = [yaml_list(r) for r in w]
         lines.append("  - - " + rows[0])
         lines += ["    - " + r for r in rows[1:]]
     if model.has_biases:
         lines.append("biases:")
-        lines += ["  - " + _row(b) for b in model.biases]
+        lines += ["  - " + yaml_list(b) for b in model.biases]
     return "\n".join(lines) + "\n"
 
 

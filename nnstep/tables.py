@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from .files import Dataset
-from .labels import Precision, fmt, fmt_significant, layer_label, node_labels, subscript
+from .labels import Precision, fmt, fmt_significant, layer_label, node_labels, subscript, target_text
 from .network import Backward, CostSummary, ForwardPass, Model
 
 __all__ = ["Column", "Precision", "TableData", "rich_table", "precision_for"]
@@ -104,11 +104,6 @@ def _notes(data: Dataset, extra: Sequence[str] = ()) -> tuple[str, ...]:
     return tuple(extra) + ((RECOVERED_NOTE,) if data.recovered else ())
 
 
-def _target(value: float, decimals: int) -> str:
-    """Class labels print as the slides print them (0, 1); other targets with the data's decimals."""
-    return str(int(value)) if float(value).is_integer() else fmt(value, decimals)
-
-
 def _output_labels(model: Model) -> list[str]:
     return ["Output"] if model.layers[-1] == 1 else [subscript(n) for n in node_labels(model.layers, len(model.layers) - 1)]
 
@@ -126,7 +121,7 @@ def forward_table(
     rows = []
     for i in range(len(data)):
         cells = [_row_label(data, i)]
-        cells += [_target(v, p.data) for v in data.targets[i]] + [fmt(v, p.data) for v in data.inputs[i]]
+        cells += [target_text(v, p.data) for v in data.targets[i]] + [fmt(v, p.data) for v in data.inputs[i]]
         for layer in range(len(model.layers) - 2):
             cells += [fmt(v, p.activation) for v in fp.activations[layer][i]]
         cells += [fmt(v, p.output) for v in fp.output[i]]
@@ -201,7 +196,7 @@ def normalize_tables(data: Dataset, z, decimals: Optional[int]) -> list[TableDat
     )
     shown = 6 if decimals is None else decimals
     rows = tuple(
-        (_row_label(data, i), *[_target(v, shown) for v in data.targets[i]], *[fmt(v, shown) for v in z.values[i]])
+        (_row_label(data, i), *[target_text(v, shown) for v in data.targets[i]], *[fmt(v, shown) for v in z.values[i]])
         for i in range(len(data))
     )
     headers = ["#"] + [subscript(n) for n in data.target_names] + names

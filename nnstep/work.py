@@ -17,7 +17,7 @@ import numpy as np
 from .files import Dataset
 from .formula import Call, Expr, HalfSquare, Num, Op, Paren, Sym, elided_sum, latex, op, text, wrap
 from .hand import Values, exact_values, half_up, hand_values
-from .labels import Precision, fmt, fmt_significant, node_labels
+from .labels import Precision, fmt, fmt_significant, node_labels, target_text
 
 # f'(x) as the slides write it, for the note under Step 5 (activations.py holds the functions)
 # error_ON = dCost/dyhat, by cost (costs.py holds the functions)
@@ -98,10 +98,6 @@ class Sheet:
     items: tuple[Work, ...]
 
 
-def _target_text(value: float, p: Precision) -> str:
-    return str(int(value)) if float(value).is_integer() else fmt(value, p.data)
-
-
 class _Builder:
     """Turns one set of Values into Work items; shared by the forward, backprop and update sheets."""
 
@@ -163,7 +159,7 @@ class _Builder:
         outs = self.names(len(self.m.layers) - 1)
         halves = [HalfSquare(op("-", Sym("a", (o,)), Sym("y", (o,)))) for o in outs]
         numbers = [HalfSquare(op("-", Num(self.act_text(self.out, v.activations[-1][r, k])),
-                                  Num(_target_text(v.targets[r, k], p)))) for k in range(len(outs))]
+                                  Num(target_text(v.targets[r, k], p.data)))) for k in range(len(outs))]
         cost = v.costs[r]
         n = len(v.costs)
         total = float(v.rnd(np.asarray(v.costs.sum())))
@@ -192,7 +188,7 @@ class _Builder:
                 err = v.errors[l][r, j]
                 if l == self.out:
                     formula, numbers = self._output_error(name, Num(self.act_text(l, v.activations[l][r, j])),
-                                                          Num(_target_text(v.targets[r, j], p)))
+                                                          Num(target_text(v.targets[r, j], p.data)))
                 else:
                     nxt = self.names(l + 2)
                     wn = m.weights[l + 1]
