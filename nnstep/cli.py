@@ -343,11 +343,16 @@ def _update_views(model, s, p, rows):
     from .tables import bias_table, weights_table
 
     rule = _update_rule(model, rows)
-    frozen = "" if model.update_biases else " (frozen)"
+    if not model.update_biases:
+        bias_rule = "frozen"
+    elif rule.startswith("w - "):
+        bias_rule = f"b - {model.learning_rate:g} × dCost/db"
+    else:
+        bias_rule = rule
     return [
         weights_table(model.layers, s.updated.weights, p, f"Step 6: Weights, {rule}"),
         bias_table(model.layers, {"Bias before": model.biases, "Bias after": s.updated.biases}, p,
-                   f"Step 6: Biases{frozen}") if model.has_biases else None,
+                   f"Step 6: Biases, {bias_rule}") if model.has_biases else None,
     ]
 
 
@@ -731,14 +736,15 @@ def _print_counts(searching, per_weight, low, high, step, fmt):
             printed = e.show(e.printed)
             row.append(printed + ("" if slides[n].reproduced else " ≠"))
             if not slides[n].reproduced:
-                wrong.append(f"dim({n}) = {printed} on the slide; {per_weight}^{n} = {c:,} ({e.show(c)})")
+                shown = f" ({e.show(c)})" if e.significant is not None else ""
+                wrong.append(f"dim({n}) = {printed} on the slide; {per_weight}^{n} = {c:,}{shown}")
         elif slides:
             row.append("")
         cells.append(tuple(row))
     title = f"Grid points for n parameters: {per_weight}^n ([{low:g}, {high:g}] in steps of {step:g})"
     table = TableData(title, tuple(Column(h) for h in headers), tuple(cells))
-    notes = [textwrap.fill(f"≠ slide erratum: {line}", 80, subsequent_indent="  ") for line in wrong]
-    _print(table, *notes)
+    notes = "\n".join(textwrap.fill(f"≠ slide erratum: {line}", 80, subsequent_indent="  ") for line in wrong)
+    _print(table, notes or None)
 
 
 def _train_views(model, data, result, precision):
@@ -907,9 +913,9 @@ def gradcheck(model, data, precision, fmt):
                             "largest_relative_difference": check.largest})
     from .tables import gradcheck_table
 
-    verdict = "backprop agrees with the finite differences" if check.largest < 1e-6 else "CHECK THE GRADIENTS"
+    verdict = "backprop agrees with finite differences" if check.largest < 1e-6 else "CHECK THE GRADIENTS"
     _print(gradcheck_table(rows, 8 if precision is None else precision),
-           f"Largest relative difference: {check.largest:.1e} ({verdict})")
+           f"Largest relative difference: {check.largest:.1e}, {verdict}")
 
 
 @main.command()

@@ -47,13 +47,15 @@ def rich_table(t: TableData):
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     for c in t.columns:
         table.add_column(Text(c.header), justify="right" if c.align == "right" else "left")
     for i, row in enumerate(t.rows):
         first_style = "dim" if i in t.faint else ""
         table.add_row(*[Text(cell, style=first_style if k == 0 else "") for k, cell in enumerate(row)])
     parts = ([Text(t.title, style="italic")] if t.title else []) + [table]
+    if t.notes:
+        parts.append(Text(""))
     parts += [Text(note, style="dim") for note in t.notes]
     return Group(*parts)
 
