@@ -206,12 +206,11 @@ def _write(text: str, output: Optional[Path]) -> None:
 
 
 def _unlike_the_lecture(model) -> str:
-    """The update conventions of `model` that differ from the lecture's, in words ('' if none)."""
+    """The update conventions of `model` that the worked update does not follow, in words ('' if
+    none): it covers full-batch gradient descent, with the sum or the mean, biases learned or frozen."""
     return ", ".join(text for differs, text in (
         (model.update != "batch", f"{model.update} updates"),
         (model.optimizer.name != "gd", model.optimizer.name),
-        (model.reduction != "sum", "the mean reduction"),
-        (not model.update_biases and model.has_biases, "frozen biases"),
         (model.layer_updates != "simultaneous" and len(model.weights) > 1, "sequential layer updates"),
     ) if differs)
 

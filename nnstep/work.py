@@ -267,12 +267,18 @@ class _Builder:
         def rnd(x: float) -> float:
             return float(v.rnd(np.asarray(x)))
 
-        lr, alpha, lr_text = m.learning_rate, Sym("α"), Num(p.given(m.learning_rate))
+        n = len(v.inputs)
+        alpha, lr_text, lr = Sym("α"), Num(p.given(m.learning_rate)), m.learning_rate
+        if m.reduction == "mean":  # the gradient is the mean over the rows: α / N times the sum
+            alpha, lr_text, lr = Paren(op("/", alpha, Num(str(n)))), Paren(op("/", lr_text, Num(str(n)))), lr / n
+        learned_biases = m.update_biases and m.has_biases
         one_row, full = [], []
         for l in reversed(range(len(m.weights))):
             n_from, n_to = m.layers[l], m.layers[l + 1]
-            # the weights into each node, then the biases, as the slides go through them
-            for j, i in [(j, i) for j in range(n_to) for i in range(n_from)] + [(j, None) for j in range(n_to)]:
+            # the weights into each node, then the biases (unless frozen), as the slides go through them
+            cells = [(j, i) for j in range(n_to) for i in range(n_from)]
+            cells += [(j, None) for j in range(n_to)] if learned_biases else []
+            for j, i in cells:
                 cell, sym, old, terms = self._terms(l, j, i)
                 label = f"bias of {cell}" if i is None else f"weight {cell}"
                 f_r, n_r, t_r = terms[r]
@@ -291,15 +297,17 @@ class _Builder:
                     after, fmt(after, p.weight),
                     terms=Op("+", tuple(n for _, n, _ in rest)), terms_total_text=fmt(total, p.weight),
                 ))
-        n = len(v.inputs)
-        sheets = [Sheet(f"Step 6: Update, the one-row step of row {self.row}",
-                        ("w_from->to = w_from->to - α × BPE_to × a_from;  bias = bias - α × BPE",), tuple(one_row))]
+        rule = "w_from->to = w_from->to - α × BPE_to × a_from"
+        rule += ";  bias = bias - α × BPE" if learned_biases else ";  the biases stay as they are (frozen)"
+        if m.reduction == "mean":
+            rule += f";  α / {n}: the mean over the {n} rows"
+        sheets = [Sheet(f"Step 6: Update, the one-row step of row {self.row}", (rule,), tuple(one_row))]
         if full:
             rest_text = "the other row" if n == 2 else f"the other {n - 1} rows"
             sheets.append(Sheet(
                 f"Step 6: Update, full batch over all {n} rows",
                 (f"As the slides do: the row-{self.row} step above, then {rest_text}, every BPE from the same forward "
-                 f"pass (the same as w - α × the sum over all {n} rows).",),
+                 f"pass (the same as w - {'α' if m.reduction == 'sum' else f'α / {n}'} × the sum over all {n} rows).",),
                 tuple(full),
             ))
         return sheets

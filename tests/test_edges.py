@@ -31,8 +31,8 @@ def test_the_step_activation_runs_forward(args):
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("option", [["--optimizer", "adam"], ["--reduction", "mean"], ["--freeze-biases"],
-                                    ["--update", "online"]])
+@pytest.mark.parametrize("option", [["--optimizer", "adam"], ["--optimizer", "momentum"], ["--update", "online"],
+                                    ["--update", "minibatch", "--batch-size", "3"]])
 def test_worked_update_refuses_conventions_it_does_not_follow(option):
     one_line_error(invoke("update", "--show-work", *option), "--show-work", "nnstep update shows its numbers")
 
@@ -86,3 +86,21 @@ def test_search_counts_for_another_grid_and_duplicate_params():
 def test_bad_golden_files(tmp_path, body, fragment):
     (tmp_path / "g.yaml").write_text("source: x.txt\n" + body + "\n")
     one_line_error(invoke("verify", "--golden", str(tmp_path / "g.yaml")), "g.yaml", fragment)
+
+
+@pytest.mark.parametrize("option, cell, index", [
+    (["--reduction", "mean"], "IN1-H1", (0, 0, 0)), (["--reduction", "mean"], "H3-ON", (1, 2, 0)),
+    (["--freeze-biases"], "IN2-H2", (0, 1, 1)),
+])
+def test_worked_update_follows_mean_and_frozen_biases(option, cell, index):
+    import json
+
+    l, i, j = index
+    value = json.loads(invoke("update", *option, "--format", "json").output)["weights"][l][i][j]
+    out = invoke("update", *option, "--node", cell, "--precision", "5").output
+    assert out.rstrip().splitlines()[-1].endswith(f"= {value:.5f}") or f"= {value:.5f}\n" in out
+
+
+def test_worked_update_with_frozen_biases_has_no_bias_lines():
+    out = invoke("update", "--freeze-biases", "--show-work").output
+    assert "bias_H1 =" not in out and "frozen" in out
