@@ -205,16 +205,6 @@ def _write(text: str, output: Optional[Path]) -> None:
         raise InputProblem(f"--output: {output}: cannot be written ({exc.strerror})") from None
 
 
-def _unlike_the_lecture(model) -> str:
-    """The update conventions of `model` that the worked update does not follow, in words ('' if
-    none): it covers full-batch gradient descent, with the sum or the mean, biases learned or frozen."""
-    return ", ".join(text for differs, text in (
-        (model.update != "batch", f"{model.update} updates"),
-        (model.optimizer.name != "gd", model.optimizer.name),
-        (model.layer_updates != "simultaneous" and len(model.weights) > 1, "sequential layer updates"),
-    ) if differs)
-
-
 def _show_work(step: str, model, data, precision, fmt, work) -> None:
     """The worked formulas of one step, for one row (and one node or weight, if asked)."""
     from .labels import Precision
@@ -223,7 +213,9 @@ def _show_work(step: str, model, data, precision, fmt, work) -> None:
 
     row, node, round_to = work
     if step == "update":
-        different = _unlike_the_lecture(model)
+        from . import views
+
+        different = views.unlike_the_lecture(model)
         if different:
             raise InputProblem(f"--show-work: the worked update is the lecture's full-batch gradient descent; "
                                f"this model uses {different} (nnstep update shows its numbers)")
@@ -282,79 +274,6 @@ def _print_json(payload: dict) -> None:
     _write(json.dumps(payload, indent=2) + "\n", click.get_current_context().meta.get("nnstep.output"))
 
 
-TABLE_ROWS = 25  # above this many rows, a table of every row gives way to a summary line
-
-
-def _rows_left_out(data) -> str:
-    return f"({len(data):,} rows: the table of every row is left out; --format json has them)"
-
-
-def _forward_block(model, data, fp, cost, p, title):
-    """Steps 3-4 as the slides' table, or for a large data set its Σ and C(W) alone."""
-    from .tables import forward_table
-
-    if len(data) <= TABLE_ROWS:
-        return forward_table(model, data, fp, cost, p, title)
-    from .labels import fmt_significant
-
-    return (f"{title}\n\nΣ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data):,} = "
-            f"{fmt_significant(cost.mean, p.cost)}\n{_rows_left_out(data)}")
-
-
-def _forward_views(model, data, fp, cost, p, title):
-    from .tables import bias_table, weights_table
-
-    return [
-        _forward_block(model, data, fp, cost, p, title),
-        weights_table(model.layers, model.weights, p, "Weights"),
-        bias_table(model.layers, {"Bias": model.biases}, p, "Biases") if model.has_biases else None,
-    ]
-
-
-def _backprop_views(model, data, s, p):
-    from .tables import backprop_table, bias_table, weights_table
-
-    n = len(data)
-    how = f"summed over {n:,} rows" if model.reduction == "sum" else f"averaged over {n:,} rows"
-    step5 = "Step 5: Backpropagation"
-    return [
-        backprop_table(model, data, s.backward, p, step5) if n <= TABLE_ROWS else f"{step5}\n{_rows_left_out(data)}",
-        weights_table(model.layers, s.backward.weight_gradients, p, f"dCost/dw, {how}"),
-        bias_table(model.layers, {"dCost/db": s.backward.bias_gradients}, p,
-                   f"dCost/db, {how}") if model.has_biases else None,
-    ]
-
-
-def _update_rule(model, rows: int) -> str:
-    """How the weights changed in one epoch, in words: the lecture's rule or the chosen convention."""
-    from .network import batches
-
-    if model.update == "batch" and model.optimizer.name == "gd":
-        return f"w - {model.learning_rate:g} × dCost/dw"
-    count = len(batches(rows, model))
-    size = min(model.batch_size, rows)
-    how = {"batch": "one update", "online": f"{count} updates, one per row",
-           "minibatch": f"{count} update{'s' if count != 1 else ''} of {size} row{'s' if size != 1 else ''}"}[model.update]
-    return f"{how}, {model.optimizer.name}, lr {model.learning_rate:g}"
-
-
-def _update_views(model, s, p, rows):
-    from .tables import bias_table, weights_table
-
-    rule = _update_rule(model, rows)
-    if not model.update_biases:
-        bias_rule = "frozen"
-    elif rule.startswith("w - "):
-        bias_rule = f"b - {model.learning_rate:g} × dCost/db"
-    else:
-        bias_rule = rule
-    return [
-        weights_table(model.layers, s.updated.weights, p, f"Step 6: Weights, {rule}"),
-        bias_table(model.layers, {"Bias before": model.biases, "Bias after": s.updated.biases}, p,
-                   f"Step 6: Biases, {bias_rule}") if model.has_biases else None,
-    ]
-
-
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nnstep")
 @output_options
@@ -387,8 +306,10 @@ def main(ctx: click.Context, fmt: str) -> None:
 
         return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
     p = Precision.slides()
-    _print(*_forward_views(model, data, s.forward, s.cost, p, "Steps 3-4: Forward pass and cost"),
-           *_backprop_views(model, data, s, p), *_update_views(model, s, p, len(data)))
+    from . import views
+
+    _print(*views.forward_views(model, data, s.forward, s.cost, p, "Steps 3-4: Forward pass and cost"),
+           *views.backprop_views(model, data, s, p), *views.update_views(model, s, p, len(data)))
 
 
 @main.command()
@@ -419,7 +340,9 @@ def forward(model, data, precision, fmt, work):
         from .report import step_json
 
         return _print_json(step_json(model, fp, c))
-    _print(*_forward_views(model, data, fp, c, precision_for(precision), "Steps 3-4: Forward pass and cost"))
+    from . import views
+
+    _print(*views.forward_views(model, data, fp, c, precision_for(precision), "Steps 3-4: Forward pass and cost"))
 
 
 @main.command()
@@ -447,7 +370,9 @@ def backprop(model, data, precision, fmt, work):
         from .report import step_json
 
         return _print_json(step_json(model, s.forward, s.cost, s.backward))
-    _print(*_backprop_views(model, data, s, precision_for(precision)))
+    from . import views
+
+    _print(*views.backprop_views(model, data, s, precision_for(precision)))
 
 
 @main.command()
@@ -476,8 +401,10 @@ def update(model, data, precision, fmt, work):
 
         return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
     p = precision_for(precision)
+    from . import views
+
     _print(weights_table(model.layers, model.weights, p, "Step 2: Weights before the update"),
-           *_update_views(model, s, p, len(data)))
+           *views.update_views(model, s, p, len(data)))
 
 
 def _positive(ctx, param, value):
@@ -562,21 +489,25 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
         _plot_file(plot_to, result, goal, log_scale)
         notes.append(f"Cost curve written to {plot_to}.")
     if fmt == "json":
-        _print_json(_train_json(result))
+        from .report import train_json
+
+        _print_json(train_json(result))
         for note in notes:
             click.echo(note, err=True)
     else:
-        views = _train_views(model, data, result, precision)
+        from . import views
+
+        blocks = views.train_views(model, data, result, precision)
         if goal is not None:
             s, n = result.last, result.epochs
             name = "Σ" if model.reduction == "sum" else "C(W)"
             if result.goal_epoch is not None:
-                views.append(f"Goal reached: {name} = {s.cost.objective:.6g} < {goal:g} first at epoch {n:,}\n"
+                blocks.append(f"Goal reached: {name} = {s.cost.objective:.6g} < {goal:g} first at epoch {n:,}\n"
                              f"(the forward pass made with the weights after {n - 1:,} updates).")
             else:
-                views.append(f"Goal not reached: {name} is still {s.cost.objective:.6g} (not below {goal:g}) "
+                blocks.append(f"Goal not reached: {name} is still {s.cost.objective:.6g} (not below {goal:g}) "
                              f"at epoch {n:,}.")
-        _print(*views)
+        _print(*blocks)
         if plot_to == "-":
             _plot_terminal(result, goal, log_scale)
         for note in notes:
@@ -597,12 +528,9 @@ def _range(ctx, param, value):
     return low, high
 
 
-METHOD_NAMES = {"grid": "grid", "random": "random", "gd": "gradient descent"}
-
-
 @main.command()
 @common_options
-@click.option("--method", "methods", type=click.Choice(list(METHOD_NAMES)), multiple=True,
+@click.option("--method", "methods", type=click.Choice(["grid", "random", "gd"]), multiple=True,
               help="grid, random (Monte Carlo) or gd (gradient descent); repeat to compare. Default: all three.")
 @click.option("--params", callback=_name_list, metavar="NAME[,NAME...]",
               help="The parameters to search: weights as FROM-TO (IN1-H1, H3-ON), biases by node (H1, ON). "
@@ -631,6 +559,7 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
       nnstep search --counts
     """
     from . import search as searching
+    from . import views
 
     low, high = bounds
     per_weight = searching.grid_size(low, high, step)
@@ -638,12 +567,17 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
         raise InputProblem(f"--step: {step:g} gives more than {searching.MAX_PER_WEIGHT:,} grid values per parameter "
                            f"on [{low:g}, {high:g}]; expected a larger step")
     if counts:
-        return _print_counts(searching, per_weight, low, high, step, fmt)
+        rows, slides = searching.count_table(per_weight), views.slide_counts(per_weight)
+        if fmt == "json":
+            return _print_json({"per_weight": per_weight, "range": [low, high], "step": step,
+                                "counts": [{"n": n, "count": c, "slides": slides[n].entry.show(slides[n].entry.printed)
+                                            if n in slides else None} for n, c in rows]})
+        return _print(*views.counts_views(rows, slides, per_weight, low, high, step))
     try:
         chosen = searching.choose(model, params)
     except ValueError as exc:
         raise InputProblem(f"--params: {exc}") from None
-    methods = list(dict.fromkeys(methods)) or list(METHOD_NAMES)
+    methods = list(dict.fromkeys(methods)) or ["grid", "random", "gd"]
     refused = None
     if "grid" in methods and searching.grid_count(per_weight, len(chosen)) > budget:
         refused = searching.GridTooLarge(per_weight, len(chosen), budget)
@@ -667,113 +601,7 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
                                "curve": [[k, c.best_after(k)] for k in marks]}
                         for name, c in curves.items()},
         })
-    _print_search(model, chosen, curves, marks, refused, precision, low, high, step, per_weight, seed)
-
-
-def _print_search(model, chosen, curves, marks, refused, precision, low, high, step, per_weight, seed):
-    import textwrap
-
-    from .labels import fmt_significant
-    from .tables import Column, TableData
-
-    decimals = 4 if precision is None else precision
-    objective = "Σ" if model.reduction == "sum" else "C(W)"
-    names = ", ".join(p.name for p in chosen) if len(chosen) <= 6 else "all of them"
-    intro = textwrap.fill(f"Searching {len(chosen)} parameter{'s' if len(chosen) != 1 else ''}: {names} "
-                          f"(the others keep the model file's values).", 80)
-    rows = []
-    for k in marks:
-        cells = []
-        for c in curves.values():
-            value = c.best_after(k) if k <= c.evaluations else None
-            cells.append("" if value is None else fmt_significant(value, decimals))
-        rows.append((f"{k:,}", *cells))
-    columns = (Column("evaluations"),) + tuple(Column(METHOD_NAMES[name]) for name in curves)
-    table = TableData(f"Best {objective} after N cost evaluations", columns, tuple(rows))
-    how = {"grid": f"[{low:g}, {high:g}] in steps of {step:g} ({per_weight} values each)",
-           "random": f"uniform on [{low:g}, {high:g}], seed {seed}",
-           "gd": f"learning rate {model.learning_rate:g} from the model's weights"}
-    lines = []
-    if refused is not None:
-        lines.append(textwrap.fill(f"grid: refused: {refused}.", 80, subsequent_indent="  "))
-    for name, c in curves.items():
-        best = c.best_after(c.evaluations)
-        result = "no finite cost" if best is None else \
-            f"best {objective} = {fmt_significant(best, decimals)} in {c.evaluations:,} evaluations"
-        lines.append(textwrap.fill(f"{METHOD_NAMES[name]}, {how[name]}: {result}", 80, subsequent_indent="  "))
-    _print(intro, table, "\n".join(lines))
-
-
-def _print_counts(searching, per_weight, low, high, step, fmt):
-    """The grid sizes per_weight^n for n = 1..16 and 100, beside the slides' code blocks of lecture
-    001 (from the golden file that transcribes them) when the grid is the lecture's 21 values."""
-    from .files import example_file
-    from .golden import check_file
-
-    rows = searching.count_table(per_weight)
-    slides = {}
-    if per_weight == 21:
-        golden, checks = check_file(example_file("golden", "grid_search.yaml"))
-        for c in checks:  # the slides' own printed lines, not what their narration or transcript says
-            if c.entry.source in (None, golden.source) and not c.entry.where.startswith("narration"):
-                slides.setdefault(c.entry.keys["dimensions"], c)
-    if fmt == "json":
-        return _print_json({"per_weight": per_weight, "range": [low, high], "step": step,
-                            "counts": [{"n": n, "count": c, "slides": slides[n].entry.show(slides[n].entry.printed)
-                                        if n in slides else None} for n, c in rows]})
-    import textwrap
-
-    from .labels import fmt_significant_e
-    from .tables import Column, TableData
-
-    headers = ["n", f"{per_weight}^n"] + (["lecture 001 prints"] if slides else [])
-    cells, wrong = [], []
-    for n, c in rows:
-        row = [str(n), f"{c:,}" if n <= 16 else fmt_significant_e(c, 15)]
-        if n in slides:
-            e = slides[n].entry
-            printed = e.show(e.printed)
-            row.append(printed + ("" if slides[n].reproduced else " ≠"))
-            if not slides[n].reproduced:
-                shown = f" ({e.show(c)})" if e.significant is not None else ""
-                wrong.append(f"dim({n}) = {printed} on the slide; {per_weight}^{n} = {c:,}{shown}")
-        elif slides:
-            row.append("")
-        cells.append(tuple(row))
-    title = f"Grid points for n parameters: {per_weight}^n ([{low:g}, {high:g}] in steps of {step:g})"
-    table = TableData(title, tuple(Column(h) for h in headers), tuple(cells))
-    notes = "\n".join(textwrap.fill(f"≠ slide erratum: {line}", 80, subsequent_indent="  ") for line in wrong)
-    _print(table, notes or None)
-
-
-def _train_views(model, data, result, precision):
-    """The "After N epochs" view of each snapshot and of the last epoch."""
-    from .tables import bias_table, precision_for, weights_table
-
-    views = []
-    shown = dict(result.snapshots)
-    shown.setdefault(result.epochs, result.last)
-    for n, s in sorted(shown.items()):
-        p = precision_for(precision, n)
-        plural = "s" if n != 1 else ""
-        title = f"After {n:,} epoch{plural}: forward pass of epoch {n:,}"
-        views.append(_forward_block(model, data, s.forward, s.cost, p, title))
-        views += [weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{plural}"),
-                  bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")
-                  if model.has_biases else None]
-    return views
-
-
-def _train_json(result) -> dict:
-    from .report import step_json
-
-    s = result.last
-    out = step_json(s.updated, s.forward, s.cost, s.backward, epochs=result.epochs, goal_epoch=result.goal_epoch,
-                    interrupted=result.interrupted, costs=result.costs.tolist())
-    if result.snapshots:
-        out["snapshots"] = [{"epoch": n, **step_json(snap.updated, snap.forward, snap.cost, snap.backward)}
-                            for n, snap in result.snapshots]
-    return out
+    _print(*views.search_views(model, chosen, curves, marks, refused, precision, low, high, step, per_weight, seed))
 
 
 def _plot_unavailable(library: str):

@@ -44,3 +44,15 @@ def step_json(
         out.update(backward_json(bw))
     out.update(extra)
     return out
+
+
+def train_json(result) -> dict[str, Any]:
+    """`nnstep train`'s JSON: epoch N's records with the weights after N updates, the goal epoch,
+    Sigma of every epoch, and the records of each snapshot."""
+    s = result.last
+    out = step_json(s.updated, s.forward, s.cost, s.backward, epochs=result.epochs, goal_epoch=result.goal_epoch,
+                    interrupted=result.interrupted, costs=result.costs.tolist())
+    if result.snapshots:
+        out["snapshots"] = [{"epoch": n, **step_json(snap.updated, snap.forward, snap.cost, snap.backward)}
+                            for n, snap in result.snapshots]
+    return out
