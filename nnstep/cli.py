@@ -15,8 +15,9 @@ from typing import Callable, Optional
 
 import click
 
+from .notation import NOTATIONS  # light: the notation module imports no numpy, rich or yaml
+
 FORMATS = ["table", "json", "markdown", "latex", "csv", "html", "svg"]  # export.FORMATS after table and json
-NOTATIONS = ["slides", "matrix"]  # notation.NOTATIONS (kept here so that --help imports nothing)
 
 
 class InputProblem(click.ClickException):
@@ -83,18 +84,15 @@ def _name_list(ctx, param, value):
     return names
 
 
-OPTION_OF_KEY = {
-    "activation": "--activation", "cost": "--cost", "reduction": "--reduction", "update": "--update",
-    "batch_size": "--batch-size", "layer_updates": "--layer-updates", "update_biases": "--update-biases",
-    "optimizer": "--optimizer", "learning_rate": "--learning-rate",
-}
-
 CONVENTIONS = {
-    # option name -> model-file key
-    "activation": "activation", "cost": "cost", "reduction": "reduction", "update_mode": "update",
-    "batch_size": "batch_size", "layer_updates": "layer_updates", "update_biases": "update_biases",
-    "optimizer": "optimizer", "learning_rate": "learning_rate",
+    # click parameter name -> (model-file key, the option as the user types it)
+    "activation": ("activation", "--activation"), "cost": ("cost", "--cost"),
+    "reduction": ("reduction", "--reduction"), "update_mode": ("update", "--update"),
+    "batch_size": ("batch_size", "--batch-size"), "layer_updates": ("layer_updates", "--layer-updates"),
+    "update_biases": ("update_biases", "--update-biases"), "optimizer": ("optimizer", "--optimizer"),
+    "learning_rate": ("learning_rate", "--learning-rate"),
 }
+OPTION_OF_KEY = {key: flag for key, flag in CONVENTIONS.values()}
 
 
 def convention_options(f: Callable) -> Callable:
@@ -160,7 +158,7 @@ def common_options(f: Callable) -> Callable:
     @functools.wraps(f)
     def wrapper(model_path, data_path, precision, fmt, notation, **kwargs):
         click.get_current_context().meta["nnstep.notation"] = notation
-        overrides = {key: kwargs.pop(option) for option, key in CONVENTIONS.items()}
+        overrides = {key: kwargs.pop(name) for name, (key, _) in CONVENTIONS.items()}
         overrides = {k: v for k, v in overrides.items() if v is not None}
         trainable = f.__name__ != "forward"
         targets = kwargs.pop("targets")
