@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from nnstep import network
-from nnstep.files import lecture_file, load_data, load_model
+from nnstep.files.load import lecture_file, load_data, load_model
 from nnstep.network import Model
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
@@ -103,15 +103,19 @@ def walls(commands: list[list[str]]) -> list[float]:
 
 
 def machine() -> str:
-    lines = [f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
-             f"{platform.processor() or platform.machine()}"]
+    lines = [
+        f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
+        f"{platform.processor() or platform.machine()}"
+    ]
     try:
         from threadpoolctl import threadpool_info
 
         for info in threadpool_info():
             if info.get("user_api") == "blas":
-                lines.append(f"BLAS: {info['internal_api']} {info.get('version')}, kernel {info.get('architecture')}, "
-                             f"{info['num_threads']} threads")
+                lines.append(
+                    f"BLAS: {info['internal_api']} {info.get('version')}, kernel {info.get('architecture')}, "
+                    f"{info['num_threads']} threads"
+                )
     except ImportError:
         lines.append("BLAS: (install threadpoolctl to see the kernel)")
     for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
@@ -132,8 +136,13 @@ def problems():
     layers = (2, 64, 64, 1)
     x = rng.uniform(-2, 2, (100_000, 2))
     y = (x[:, :1] * x[:, 1:] > 0).astype(float)
-    big = Model(layers, tuple(rng.uniform(-1, 1, (a, b)) / np.sqrt(a) for a, b in zip(layers, layers[1:])),
-                tuple(np.zeros(b) for b in layers[1:]), ("sigmoid",) * 3, 1e-5)
+    big = Model(
+        layers,
+        tuple(rng.uniform(-1, 1, (a, b)) / np.sqrt(a) for a, b in zip(layers, layers[1:])),
+        tuple(np.zeros(b) for b in layers[1:]),
+        ("sigmoid",) * 3,
+        1e-5,
+    )
     yield "100,000 random rows, layers [2, 64, 64, 1]", big, x, y, 1, 6
 
 
@@ -151,14 +160,20 @@ def main() -> None:
 
     bindir = Path(sys.executable).parent
     nnstep_cmd = shutil.which("nnstep", path=str(bindir)) or "nnstep"
-    numpy_s, start_s, train_s = walls([[sys.executable, "-c", "import numpy"],
-                                       [nnstep_cmd, "train", "--epochs", "1"],
-                                       [nnstep_cmd, "train", "--epochs", "8000"]])
+    numpy_s, start_s, train_s = walls(
+        [
+            [sys.executable, "-c", "import numpy"],
+            [nnstep_cmd, "train", "--epochs", "1"],
+            [nnstep_cmd, "train", "--epochs", "8000"],
+        ]
+    )
     print("(a) the whole command")
     print(f"    python -c 'import numpy'         {numpy_s * 1e3:8.1f} ms")
     print(f"    nnstep train --epochs 1          {start_s * 1e3:8.1f} ms")
-    print(f"    nnstep train --epochs 8000       {train_s * 1e3:8.1f} ms   = {train_s / numpy_s:.2f}x import numpy; "
-          f"8,000 epochs of compute: {max(train_s - start_s, 0) * 1e3:.0f} ms")
+    print(
+        f"    nnstep train --epochs 8000       {train_s * 1e3:8.1f} ms   = {train_s / numpy_s:.2f}x import numpy; "
+        f"8,000 epochs of compute: {max(train_s - start_s, 0) * 1e3:.0f} ms"
+    )
     print()
     print("(b, c) time per epoch of the training loop (full-batch gradient descent, sigmoid, 1/2 squared error)")
     for title, model, x, y, n, k in problems():
@@ -178,8 +193,9 @@ def main() -> None:
             unit = f"{seconds * 1e6:9.1f} us" if seconds < 1e-3 else f"{seconds * 1e3:9.1f} ms"
             line = f"    {name:12s} {unit} per epoch   {seconds / base:5.2f}x plain numpy"
             if name != "plain numpy":
-                result = nnstep_loop(model, x, y, epochs) if name == "nnstep" else \
-                    torch_loop(torch, w, b, x, y, lr, epochs)
+                result = (
+                    nnstep_loop(model, x, y, epochs) if name == "nnstep" else torch_loop(torch, w, b, x, y, lr, epochs)
+                )
                 diff = same_result(result, reference)
                 line += f"   largest difference after {epochs} epochs: {diff:.1e}{'' if diff <= 1e-12 else ' (over 1e-12!)'}"
             print(line)

@@ -6,8 +6,8 @@ The lecture uses the sigmoid everywhere; the others are the menu of the course s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 import numpy as np
 
@@ -20,7 +20,7 @@ class Activation:
     name: str
     formula: str
     f: Callable[[np.ndarray], np.ndarray]
-    df: Optional[Callable[[np.ndarray, np.ndarray], np.ndarray]]
+    df: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
     output_only: bool = False
     trainable: bool = True
 

@@ -6,8 +6,8 @@ The others are those of the course slides (003): squared error and the cross-ent
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -33,17 +33,29 @@ class Cost:
 COSTS: dict[str, Cost] = {
     c.name: c
     for c in (
-        Cost("half_squared_error", "1/2 (yhat - y)^2",
-             lambda yhat, y: 0.5 * np.sum((yhat - y) ** 2, axis=1),
-             lambda yhat, y: yhat - y),
-        Cost("squared_error", "(yhat - y)^2",
-             lambda yhat, y: np.sum((yhat - y) ** 2, axis=1),
-             lambda yhat, y: 2.0 * (yhat - y)),
-        Cost("binary_cross_entropy", "-(y log yhat + (1 - y) log(1 - yhat))",
-             lambda yhat, y: -np.sum(y * np.log(_clip(yhat)) + (1 - y) * np.log(1 - _clip(yhat)), axis=1),
-             lambda yhat, y: (_clip(yhat) - y) / (_clip(yhat) * (1 - _clip(yhat)))),
-        Cost("categorical_cross_entropy", "-sum_k y_k log yhat_k",
-             lambda yhat, y: -np.sum(y * np.log(_clip(yhat)), axis=1),
-             lambda yhat, y: -y / _clip(yhat)),
+        Cost(
+            "half_squared_error",
+            "1/2 (yhat - y)^2",
+            lambda yhat, y: 0.5 * np.sum((yhat - y) ** 2, axis=1),
+            lambda yhat, y: yhat - y,
+        ),
+        Cost(
+            "squared_error",
+            "(yhat - y)^2",
+            lambda yhat, y: np.sum((yhat - y) ** 2, axis=1),
+            lambda yhat, y: 2.0 * (yhat - y),
+        ),
+        Cost(
+            "binary_cross_entropy",
+            "-(y log yhat + (1 - y) log(1 - yhat))",
+            lambda yhat, y: -np.sum(y * np.log(_clip(yhat)) + (1 - y) * np.log(1 - _clip(yhat)), axis=1),
+            lambda yhat, y: (_clip(yhat) - y) / (_clip(yhat) * (1 - _clip(yhat))),
+        ),
+        Cost(
+            "categorical_cross_entropy",
+            "-sum_k y_k log yhat_k",
+            lambda yhat, y: -np.sum(y * np.log(_clip(yhat)), axis=1),
+            lambda yhat, y: -y / _clip(yhat),
+        ),
     )
 }

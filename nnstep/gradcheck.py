@@ -29,8 +29,9 @@ def _objective(model: Model, inputs: np.ndarray, targets: np.ndarray) -> float:
     return cost(model, forward(model, inputs), targets).objective
 
 
-def gradient_check(model: Model, inputs: np.ndarray, targets: np.ndarray, h: float = 1e-5,
-                   floor: float = 1e-4) -> GradientCheck:
+def gradient_check(
+    model: Model, inputs: np.ndarray, targets: np.ndarray, h: float = 1e-5, floor: float = 1e-4
+) -> GradientCheck:
     """Compare backprop's summed gradients with central differences for every weight and bias.
 
     A central difference carries a rounding error of about 1e-16 |C| / h (~1e-11 here), so the

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Optional
 
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -109,15 +108,15 @@ class Precision:
     bpe: int = 3
     weight: int = 3
     trim_given: bool = True
-    sum_digits: Optional[int] = 3
+    sum_digits: int | None = 3
 
     @classmethod
-    def slides(cls, epoch: int = 1) -> "Precision":
+    def slides(cls, epoch: int = 1) -> Precision:
         """The 1,000 and 8,000 epoch slides print outputs and costs with 3 decimals."""
         return cls(output=3, cost=3) if epoch >= 1000 else cls()
 
     @classmethod
-    def uniform(cls, decimals: int, trim_given: bool = False) -> "Precision":
+    def uniform(cls, decimals: int, trim_given: bool = False) -> Precision:
         d = decimals
         return cls(d, d, d, d, d, d, d, d, trim_given=trim_given, sum_digits=None)
 

@@ -11,9 +11,9 @@ import contextlib
 import math
 import os
 from array import array
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable, Optional
 
 import numpy as np
 
@@ -108,7 +108,7 @@ def backprop(
     model: Model,
     fp: ForwardPass,
     targets: np.ndarray,
-    descend_layer: Optional[Callable[[int, np.ndarray, np.ndarray], np.ndarray]] = None,
+    descend_layer: Callable[[int, np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> Backward:
     """Step 5: error_ON = dC/dyhat; BPE = error * f'(z); error_H = BPE_next W^T; gradients summed
     over observations (divided by their number with reduction "mean").
@@ -138,7 +138,7 @@ def backprop(
 
 
 def descend_batch(
-    model: Model, fp: ForwardPass, targets: np.ndarray, state: Optional[OptimizerState] = None
+    model: Model, fp: ForwardPass, targets: np.ndarray, state: OptimizerState | None = None
 ) -> tuple[Backward, Model]:
     """Steps 5-6 on one batch: backpropagation, and one update of every weight and bias by the
     model's optimizer (Step 6: w -= lr * sum_i BPE_to,i a_from,i; b -= lr * sum_i BPE_node,i)."""
@@ -176,7 +176,7 @@ class Step:
     updated: Model
 
 
-def step(model: Model, inputs: np.ndarray, targets: np.ndarray, state: Optional[OptimizerState] = None) -> Step:
+def step(model: Model, inputs: np.ndarray, targets: np.ndarray, state: OptimizerState | None = None) -> Step:
     """Steps 3-6 once: forward pass, cost, backpropagation and the epoch's updates (one for the
     lecture's full batch; one per row or per minibatch otherwise)."""
     fp = forward(model, inputs)
@@ -210,7 +210,7 @@ class Training:
 
     epochs: int
     last: Step
-    goal_epoch: Optional[int]
+    goal_epoch: int | None
     costs: np.ndarray = field(default_factory=lambda: np.empty(0))
     snapshots: tuple[tuple[int, Step], ...] = ()
     interrupted: bool = False
@@ -221,8 +221,8 @@ def train(
     inputs: np.ndarray,
     targets: np.ndarray,
     epochs: int,
-    goal: Optional[float] = None,
-    on_epoch: Optional[Callable[[int], None]] = None,
+    goal: float | None = None,
+    on_epoch: Callable[[int], None] | None = None,
     snapshots: Iterable[int] = (),
     fast: bool = True,
 ) -> Training:
@@ -251,8 +251,9 @@ def train(
         return Training(done, s, None, np.frombuffer(costs, dtype=float)[:done].copy(), tuple(shots), interrupted=True)
 
 
-def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], costs: array,
-         shots: list[tuple[int, Step]]) -> Training:
+def _run(
+    loop, epochs: int, goal: float | None, on_epoch, wanted: set[int], costs: array, shots: list[tuple[int, Step]]
+) -> Training:
     """The epochs: Steps 3-4, the goal and the records of a shown epoch, then Steps 5-6."""
     forward, update, record = loop.forward, loop.update, costs.append
     for epoch in range(1, epochs + 1):
@@ -271,7 +272,9 @@ def _run(loop, epochs: int, goal: Optional[float], on_epoch, wanted: set[int], c
             if met or epoch == epochs:
                 if not all(np.isfinite(w).all() for w in s.updated.weights):
                     raise Diverged(epoch)
-                return Training(epoch, s, epoch if met else None, np.frombuffer(costs, dtype=float).copy(), tuple(shots))
+                return Training(
+                    epoch, s, epoch if met else None, np.frombuffer(costs, dtype=float).copy(), tuple(shots)
+                )
         if not update():
             raise Diverged(loop.first_bad(epoch) or epoch)
         if on_epoch is not None:
@@ -300,8 +303,8 @@ class _GeneralLoop:
         self.model, self.inputs, self.targets = model, inputs, targets
         self.state = OptimizerState()
         self.completed = 0
-        self.done: Optional[Step] = None  # the Step of epoch `completed`
-        self.current: Optional[Step] = None
+        self.done: Step | None = None  # the Step of epoch `completed`
+        self.current: Step | None = None
 
     def forward(self) -> tuple[float, float]:
         self.current = step(self.model, self.inputs, self.targets, self.state)
@@ -326,7 +329,7 @@ class _GeneralLoop:
     def finite(self) -> bool:
         return True  # update checks every epoch's weights
 
-    def first_bad(self, limit: int) -> Optional[int]:
+    def first_bad(self, limit: int) -> int | None:
         """The first epoch up to `limit` whose update left a weight that is not finite: update
         checks every one, so only the epoch it was refused in."""
         return limit if self.completed < limit else None
@@ -414,8 +417,9 @@ class _FastLoop:
         self.frozen = [g[-1] for g in split(self.grad)] if not (model.update_biases and model.has_biases) else []
         # None: the sigmoid, written inline in _epoch
         f = [None if a == "sigmoid" else _tanh_into if a == "tanh" else _generic_f(a) for a in model.activations]
-        bpe_into = [None if a == "sigmoid" else _tanh_bpe_into if a == "tanh" else _generic_bpe(a)
-                    for a in model.activations]
+        bpe_into = [
+            None if a == "sigmoid" else _tanh_bpe_into if a == "tanh" else _generic_bpe(a) for a in model.activations
+        ]
         rows = len(inputs)
         self.rows, self.mean = rows, model.reduction == "mean"
         self.cost = COSTS[model.cost]
@@ -433,7 +437,7 @@ class _FastLoop:
             grads, partial, buffers = split(self.grads[shard]), [np.empty(shape) for shape in shapes], {}
             end = min(rows, (shard + 1) * per_shard)
             for start in range(shard * per_shard, end, BLOCK_ROWS):
-                x, y = inputs[start:min(start + BLOCK_ROWS, end)], targets[start:min(start + BLOCK_ROWS, end)]
+                x, y = inputs[start : min(start + BLOCK_ROWS, end)], targets[start : min(start + BLOCK_ROWS, end)]
                 size = len(x)
                 if size not in buffers:
                     acts = [np.ones((k + 1, size)) for k in layers[1:-1]] + [np.empty((layers[-1], size))]
@@ -448,9 +452,23 @@ class _FastLoop:
                 for k in range(3):
                     ws = self.views[k]
                     forward = [(ws[l].T, acts[l], zs[l], f[l], outs[l], tmps[l]) for l in range(n)]
-                    backward = [(bpe_into[l], zs[l], outs[l], tmps[l], errors[l], bpes[l], ws[l][:-1] if l else None,
-                                 errors[l - 1] if l else None, acts[l], bpes[l].T, into[l], None if first else grads[l])
-                                for l in reversed(range(n))]
+                    backward = [
+                        (
+                            bpe_into[l],
+                            zs[l],
+                            outs[l],
+                            tmps[l],
+                            errors[l],
+                            bpes[l],
+                            ws[l][:-1] if l else None,
+                            errors[l - 1] if l else None,
+                            acts[l],
+                            bpes[l].T,
+                            into[l],
+                            None if first else grads[l],
+                        )
+                        for l in reversed(range(n))
+                    ]
                     self.plans[k][shard].append((forward, cost, backward))
         self.pool = ThreadPoolExecutor(shards) if shards > 1 else None
         self.completed = 0
@@ -488,8 +506,16 @@ class _FastLoop:
         with np.errstate(over="ignore", invalid="ignore"):
             return self._epoch(plans)
 
-    def _epoch(self, plans: list, dot=np.dot, exp=np.exp, add=np.add, divide=np.divide, subtract=np.subtract,
-               multiply=np.multiply) -> float:
+    def _epoch(
+        self,
+        plans: list,
+        dot=np.dot,
+        exp=np.exp,
+        add=np.add,
+        divide=np.divide,
+        subtract=np.subtract,
+        multiply=np.multiply,
+    ) -> float:
         scale, total = self.scale, 0.0
         for forward, (y, yhat, err, err_flat), backward in plans:
             for w_t, a, z, f, out, tmp in forward:  # Step 3
@@ -552,7 +578,7 @@ class _FastLoop:
         current = self.params[self.completed % 3]
         return math.isfinite(np.dot(current, current)) or bool(np.isfinite(current).all())
 
-    def first_bad(self, limit: int) -> Optional[int]:
+    def first_bad(self, limit: int) -> int | None:
         """The first epoch up to `limit` whose update left a weight that is not a finite number,
         found by training again from the start with a check after every update."""
         again = _FastLoop(self.model, self.inputs, self.targets)

@@ -7,7 +7,6 @@ the numbers its slides then compute with.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -21,7 +20,7 @@ class ZScores:
     values: np.ndarray
 
 
-def z_scores(columns: np.ndarray, decimals: Optional[int] = 2) -> ZScores:
+def z_scores(columns: np.ndarray, decimals: int | None = 2) -> ZScores:
     """(X - mean) / std per column with the sample std (ddof=1); rounded to `decimals` if given.
     Rounding here is the lecture's own step, not display: the slides compute with these values."""
     if len(columns) < 2:

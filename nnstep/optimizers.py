@@ -7,7 +7,6 @@ momentum and Adam, which carry a state (velocities, moment estimates) from one u
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 import numpy as np
 
@@ -35,8 +34,9 @@ class OptimizerState:
     second: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def descend(opt: Optimizer, lr: float, key: str, value: np.ndarray, grad: np.ndarray,
-            state: Optional[OptimizerState]) -> np.ndarray:
+def descend(
+    opt: Optimizer, lr: float, key: str, value: np.ndarray, grad: np.ndarray, state: OptimizerState | None
+) -> np.ndarray:
     """The new value of one parameter array. `state.steps` counts updates (Adam's t), and the
     caller increases it once per update, before the arrays of that update are descended."""
     if opt.name == "gd":
@@ -53,6 +53,6 @@ def descend(opt: Optimizer, lr: float, key: str, value: np.ndarray, grad: np.nda
     v = opt.beta2 * state.second.get(key, 0.0) + (1 - opt.beta2) * grad * grad
     state.first[key], state.second[key] = m, v
     t = state.steps
-    m_hat = m / (1 - opt.beta1 ** t)
-    v_hat = v / (1 - opt.beta2 ** t)
+    m_hat = m / (1 - opt.beta1**t)
+    v_hat = v / (1 - opt.beta2**t)
     return value - lr * m_hat / (np.sqrt(v_hat) + opt.epsilon)

@@ -9,8 +9,8 @@ reports the best cost found after every cost evaluation, so the three can be set
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Optional, Sequence
 
 import numpy as np
 
@@ -48,7 +48,7 @@ def parameters(model: Model) -> list[Parameter]:
     return out
 
 
-def choose(model: Model, names: Optional[Sequence[str]]) -> list[Parameter]:
+def choose(model: Model, names: Sequence[str] | None) -> list[Parameter]:
     """The parameters named (all when None); ValueError naming the unknown ones and the known."""
     every = parameters(model)
     if not names:
@@ -75,7 +75,7 @@ def grid_values(low: float, high: float, step: float) -> np.ndarray:
 
 def grid_count(per_weight: int, n: int) -> int:
     """Combinations a grid search must evaluate for n weights: per_weight^n (exact)."""
-    return per_weight ** n
+    return per_weight**n
 
 
 def count_table(per_weight: int = 21) -> list[tuple[int, int]]:
@@ -130,7 +130,7 @@ class Curve:
     def evaluations(self) -> int:
         return len(self.best)
 
-    def best_after(self, evaluations: int) -> Optional[float]:
+    def best_after(self, evaluations: int) -> float | None:
         """The best cost within the first `evaluations` evaluations (None before the first)."""
         if evaluations < 1 or not len(self.best):
             return None
@@ -143,7 +143,7 @@ def _curve(method: str, costs: np.ndarray, values: np.ndarray) -> Curve:
     return Curve(method, np.minimum.accumulate(costs) if len(costs) else costs, values)
 
 
-def _chunk(objective: "Objective") -> int:
+def _chunk(objective: Objective) -> int:
     """Candidates per batch, so that a batch's activations stay near 4 million numbers."""
     return max(1, min(CHUNK, 4_000_000 // (len(objective.inputs) * max(objective.model.layers))))
 
@@ -156,7 +156,8 @@ class GridTooLarge(ValueError):
         super().__init__(
             f"grid search over {n} parameter{'s' if n != 1 else ''} needs {per_weight}^{n} = {self.count:,} cost "
             f"evaluations, more than the budget of {budget:,}; choose fewer parameters (--params), "
-            f"a larger --step or a larger --budget")
+            f"a larger --step or a larger --budget"
+        )
 
 
 def grid_search(objective: Objective, values: np.ndarray, budget: int) -> Curve:
@@ -171,7 +172,7 @@ def grid_search(objective: Objective, values: np.ndarray, budget: int) -> Curve:
     for start in range(0, total, chunk):
         idx = np.arange(start, min(start + chunk, total))
         candidates = values[(idx[:, None] // powers) % m]
-        costs[start:start + len(idx)] = c = objective(candidates)
+        costs[start : start + len(idx)] = c = objective(candidates)
         k = int(np.argmin(np.where(np.isfinite(c), c, np.inf)))
         if c[k] < best_cost:
             best_cost, best_at = c[k], candidates[k]
@@ -186,15 +187,16 @@ def random_search(objective: Objective, low: float, high: float, budget: int, se
     chunk = _chunk(objective)
     for start in range(0, budget, chunk):
         candidates = rng.uniform(low, high, (min(chunk, budget - start), n))
-        costs[start:start + len(candidates)] = c = objective(candidates)
+        costs[start : start + len(candidates)] = c = objective(candidates)
         k = int(np.argmin(np.where(np.isfinite(c), c, np.inf)))
         if c[k] < best_cost:
             best_cost, best_at = c[k], candidates[k]
     return _curve("random", costs, best_at)
 
 
-def gradient_descent(model: Model, inputs: np.ndarray, targets: np.ndarray, chosen: Sequence[Parameter],
-                     budget: int) -> Curve:
+def gradient_descent(
+    model: Model, inputs: np.ndarray, targets: np.ndarray, chosen: Sequence[Parameter], budget: int
+) -> Curve:
     """Plain full-batch gradient descent (Step 6, w -= lr dC/dw) on the chosen parameters only,
     from the model's weights: one evaluation per step (a forward pass and its backpropagation)."""
     model = replace(model, update="batch", optimizer=network.Optimizer(), layer_updates="simultaneous")
@@ -219,8 +221,9 @@ def _diverged(model, inputs, targets, chosen, steps) -> Curve:
     return gradient_descent(model, inputs, targets, chosen, steps)
 
 
-def _masked_descent(model: Model, inputs: np.ndarray, targets: np.ndarray, chosen: list[Parameter],
-                    budget: int) -> Curve:
+def _masked_descent(
+    model: Model, inputs: np.ndarray, targets: np.ndarray, chosen: list[Parameter], budget: int
+) -> Curve:
     weights, biases = [w.copy() for w in model.weights], [b.copy() for b in model.biases]
     masks_w = [np.zeros(w.shape) for w in weights]
     masks_b = [np.zeros(b.shape) for b in biases]
@@ -246,19 +249,30 @@ def _masked_descent(model: Model, inputs: np.ndarray, targets: np.ndarray, chose
 
 def checkpoints(budget: int, extra: Sequence[int] = ()) -> list[int]:
     """1, 10, 100, ... up to the budget, the budget itself and any `extra` counts (a grid's size)."""
-    points = {10 ** k for k in range(0, len(str(budget))) if 10 ** k <= budget} | {budget}
+    points = {10**k for k in range(0, len(str(budget))) if 10**k <= budget} | {budget}
     return sorted(points | {e for e in extra if 0 < e <= budget})
 
 
-def compare(model: Model, inputs: np.ndarray, targets: np.ndarray, chosen: Sequence[Parameter],
-            methods: Sequence[str], budget: int, low: float = -1.0, high: float = 1.0, step: float = 0.1,
-            seed: int = 0) -> dict[str, Curve]:
+def compare(
+    model: Model,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    chosen: Sequence[Parameter],
+    methods: Sequence[str],
+    budget: int,
+    low: float = -1.0,
+    high: float = 1.0,
+    step: float = 0.1,
+    seed: int = 0,
+) -> dict[str, Curve]:
     """Run each method with the same budget of cost evaluations. GridTooLarge if the grid does
     not fit the budget."""
     curves = {}
     for method in methods:
         if method == "grid":
-            curves[method] = grid_search(Objective(model, inputs, targets, chosen), grid_values(low, high, step), budget)
+            curves[method] = grid_search(
+                Objective(model, inputs, targets, chosen), grid_values(low, high, step), budget
+            )
         elif method == "random":
             curves[method] = random_search(Objective(model, inputs, targets, chosen), low, high, budget, seed)
         elif method == "gd":

@@ -31,10 +31,22 @@ def test_no_arguments_runs_one_step_of_the_lecture():
 
 
 WIDE = [
-    [], ["forward"], ["backprop"], ["update"], ["train", "--epochs", "10"], ["verify"], ["normalize"],
-    ["gradcheck"], ["search", "--budget", "100"], ["search", "--counts"], ["forward", "--show-work"],
-    ["backprop", "--show-work"], ["update", "--show-work"], ["backprop", "--precision", "8"],
-    ["update", "--show-work", "--round-intermediates", "3"], ["backprop", "--notation", "matrix"],
+    [],
+    ["forward"],
+    ["backprop"],
+    ["update"],
+    ["train", "--epochs", "10"],
+    ["verify"],
+    ["normalize"],
+    ["gradcheck"],
+    ["search", "--budget", "100"],
+    ["search", "--counts"],
+    ["forward", "--show-work"],
+    ["backprop", "--show-work"],
+    ["update", "--show-work"],
+    ["backprop", "--precision", "8"],
+    ["update", "--show-work", "--round-intermediates", "3"],
+    ["backprop", "--notation", "matrix"],
     ["train", "--snapshots", "1,10", "--epochs", "10"],
 ]
 

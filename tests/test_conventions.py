@@ -4,7 +4,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from nnstep import network
 from nnstep.gradcheck import gradient_check
@@ -92,8 +93,14 @@ def test_online_over_one_observation_equals_batch(problem):
 @given(problems())
 def test_sequential_equals_simultaneous_with_one_weight_layer(problem):
     model, x, y = problem
-    model = Model(model.layers[:1] + model.layers[-1:], (np.resize(model.weights[0], (model.layers[0], model.layers[-1])),),
-                  model.biases[-1:], model.activations[-1:], 0.5, cost=model.cost)
+    model = Model(
+        model.layers[:1] + model.layers[-1:],
+        (np.resize(model.weights[0], (model.layers[0], model.layers[-1])),),
+        model.biases[-1:],
+        model.activations[-1:],
+        0.5,
+        cost=model.cost,
+    )
     sim = network.step(replace(model, layer_updates="simultaneous"), x, y).updated
     seq = network.step(replace(model, layer_updates="sequential"), x, y).updated
     for a, b in zip(sim.weights + sim.biases, seq.weights + seq.biases):
@@ -111,7 +118,7 @@ def test_a_frozen_bias_never_moves(problem, optimizer, update):
 
 
 def _lecture_like():
-    from nnstep.files import lecture_file, load_data, load_model
+    from nnstep.files.load import lecture_file, load_data, load_model
 
     return load_model(lecture_file("model.yaml")), load_data(lecture_file("data.yaml"))
 
@@ -131,7 +138,7 @@ def test_online_takes_one_update_per_row_in_file_order():
     online = network.step(replace(model, update="online"), data.inputs, data.targets).updated
     by_hand = model
     for i in range(len(data)):
-        by_hand = network.step(by_hand, data.inputs[i:i + 1], data.targets[i:i + 1]).updated
+        by_hand = network.step(by_hand, data.inputs[i : i + 1], data.targets[i : i + 1]).updated
     np.testing.assert_array_equal(online.weights[0], by_hand.weights[0])
 
 

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from nnstep.cli import main
-from nnstep.files import lecture_file, load_data
+from nnstep.files.load import lecture_file, load_data
 
 LECTURE = load_data(lecture_file("data.yaml"))
 MODEL = lecture_file("model.yaml").read_text()
@@ -32,7 +32,9 @@ def test_csv_gives_the_same_numbers_as_the_yaml_file(tmp_path):
 
 def test_targets_from_the_model_file(tmp_path):
     csv = _lecture_csv(tmp_path / "lecture.csv", header="X1,X2,Y")  # the target column last this time
-    csv.write_text("\n".join(",".join(line.split(",")[1:] + line.split(",")[:1]) for line in csv.read_text().splitlines()[1:]))
+    csv.write_text(
+        "\n".join(",".join(line.split(",")[1:] + line.split(",")[:1]) for line in csv.read_text().splitlines()[1:])
+    )
     csv.write_text("X1,X2,Y\n" + csv.read_text())
     model = tmp_path / "model.yaml"
     model.write_text(MODEL + "targets: [Y]\n")
@@ -57,14 +59,17 @@ def _one_line_error(result, *fragments):
         assert fragment in line, line
 
 
-@pytest.mark.parametrize("text, fragments", [
-    ("Y,X1,X2\n0,1.0,2.0\n1,abc,2.0\n", ["line 3, column X1", "expected a number", "'abc'"]),
-    ("Y,X1,X2\n0,1.0,2.0\n1,2.0\n", ["line 3", "expected 3 values"]),
-    ("Y,X1,X2\n0,nan,2.0\n", ["line 2, column X1", "finite"]),
-    ("Y,X1,X2\n", ["rows", "at least one row"]),
-    ("", ["empty file"]),
-    ("Y,X1,X1\n0,1,2\n", ["header", "distinct"]),
-])
+@pytest.mark.parametrize(
+    "text, fragments",
+    [
+        ("Y,X1,X2\n0,1.0,2.0\n1,abc,2.0\n", ["line 3, column X1", "expected a number", "'abc'"]),
+        ("Y,X1,X2\n0,1.0,2.0\n1,2.0\n", ["line 3", "expected 3 values"]),
+        ("Y,X1,X2\n0,nan,2.0\n", ["line 2, column X1", "finite"]),
+        ("Y,X1,X2\n", ["rows", "at least one row"]),
+        ("", ["empty file"]),
+        ("Y,X1,X1\n0,1,2\n", ["header", "distinct"]),
+    ],
+)
 def test_bad_csv_files(tmp_path, text, fragments):
     path = tmp_path / "data.csv"
     path.write_text(text)

@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from nnstep.cli import main
-from nnstep.files import lecture_file
+from nnstep.files.load import lecture_file
 
 GOOD_MODEL = lecture_file("model.yaml").read_text()
 
@@ -22,17 +22,28 @@ def one_line_error(result, *fragments):
         assert fragment in result.output
 
 
-@pytest.mark.parametrize("args", [
-    ["forward", "--activation", "step"], ["forward", "--activation", "sigmoid,step", "--format", "json"],
-    ["forward", "--activation", "step", "--show-work", "--round-intermediates", "2"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["forward", "--activation", "step"],
+        ["forward", "--activation", "sigmoid,step", "--format", "json"],
+        ["forward", "--activation", "step", "--show-work", "--round-intermediates", "2"],
+    ],
+)
 def test_the_step_activation_runs_forward(args):
     result = invoke(*args)
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("option", [["--optimizer", "adam"], ["--optimizer", "momentum"], ["--update", "online"],
-                                    ["--update", "minibatch", "--batch-size", "3"]])
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--optimizer", "adam"],
+        ["--optimizer", "momentum"],
+        ["--update", "online"],
+        ["--update", "minibatch", "--batch-size", "3"],
+    ],
+)
 def test_worked_update_refuses_conventions_it_does_not_follow(option):
     one_line_error(invoke("update", "--show-work", *option), "--show-work", "nnstep update shows its numbers")
 
@@ -43,12 +54,15 @@ def test_mean_reduction_is_named_c_of_w():
     assert "averaged over 10 rows" in invoke("backprop", "--reduction", "mean").output
 
 
-@pytest.mark.parametrize("text, key", [
-    (GOOD_MODEL.replace("activation: sigmoid", "activation: [[sigmoid], sigmoid]"), "activation"),
-    (GOOD_MODEL + "cost: [x]\n", "cost"),
-    (GOOD_MODEL + "optimizer: {name: adam, beta1: 1}\n", "optimizer.beta1"),
-    (GOOD_MODEL + "optimizer: {name: adam, epsilon: 0}\n", "optimizer.epsilon"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        (GOOD_MODEL.replace("activation: sigmoid", "activation: [[sigmoid], sigmoid]"), "activation"),
+        (GOOD_MODEL + "cost: [x]\n", "cost"),
+        (GOOD_MODEL + "optimizer: {name: adam, beta1: 1}\n", "optimizer.beta1"),
+        (GOOD_MODEL + "optimizer: {name: adam, epsilon: 0}\n", "optimizer.epsilon"),
+    ],
+)
 def test_bad_convention_values(tmp_path, text, key):
     (tmp_path / "m.yaml").write_text(text)
     one_line_error(invoke("train", "--model", str(tmp_path / "m.yaml")), f"m.yaml: {key}:")
@@ -59,9 +73,13 @@ def test_normalize_needs_two_rows(tmp_path):
     one_line_error(invoke("normalize", "--data", str(tmp_path / "raw.yaml")), "at least 2 rows")
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["search", "--step", "1e-300"], "--step"), (["search", "--range", "-1e308,1e308"], "--range"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["search", "--step", "1e-300"], "--step"),
+        (["search", "--range", "-1e308,1e308"], "--range"),
+    ],
+)
 def test_search_bounds(args, fragment):
     one_line_error(invoke(*args), fragment)
 
@@ -71,27 +89,42 @@ def test_search_counts_for_another_grid_and_duplicate_params():
     assert "Searching 1 parameter: ON" in invoke("search", "--params", "on,ON", "--budget", "30").output
 
 
-@pytest.mark.parametrize("body, fragment", [
-    ("example: lecture\nentries: 5", "entries: expected a list"),
-    ("example: lecture\nentries:\n  - {where: a, quantity: x, node: IN1, row: 1, printed: 1, decimals: 0, erratum: 5}",
-     "erratum"),
-    ("example: lecture\nentries: []\nunchecked: [5]", "unchecked"),
-    ("example: lecture\nentries:\n  - {where: a, quantity: bias, node: IN1, after: 0, printed: 1, decimals: 0}",
-     "input node"),
-    ("example: lecture\nentries:\n  - {where: a, quantity: x, node: ON, row: 1, printed: 1, decimals: 0}",
-     "not an input node"),
-    ("example: none\nentries:\n  - {where: a, quantity: x, node: IN1, row: 1, printed: 1, decimals: 0}",
-     "needs an example network"),
-])
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        ("example: lecture\nentries: 5", "entries: expected a list"),
+        (
+            "example: lecture\nentries:\n  - {where: a, quantity: x, node: IN1, row: 1, printed: 1, decimals: 0, erratum: 5}",
+            "erratum",
+        ),
+        ("example: lecture\nentries: []\nunchecked: [5]", "unchecked"),
+        (
+            "example: lecture\nentries:\n  - {where: a, quantity: bias, node: IN1, after: 0, printed: 1, decimals: 0}",
+            "input node",
+        ),
+        (
+            "example: lecture\nentries:\n  - {where: a, quantity: x, node: ON, row: 1, printed: 1, decimals: 0}",
+            "not an input node",
+        ),
+        (
+            "example: none\nentries:\n  - {where: a, quantity: x, node: IN1, row: 1, printed: 1, decimals: 0}",
+            "needs an example network",
+        ),
+    ],
+)
 def test_bad_golden_files(tmp_path, body, fragment):
     (tmp_path / "g.yaml").write_text("source: x.txt\n" + body + "\n")
     one_line_error(invoke("verify", "--golden", str(tmp_path / "g.yaml")), "g.yaml", fragment)
 
 
-@pytest.mark.parametrize("option, cell, index", [
-    (["--reduction", "mean"], "IN1-H1", (0, 0, 0)), (["--reduction", "mean"], "H3-ON", (1, 2, 0)),
-    (["--freeze-biases"], "IN2-H2", (0, 1, 1)),
-])
+@pytest.mark.parametrize(
+    "option, cell, index",
+    [
+        (["--reduction", "mean"], "IN1-H1", (0, 0, 0)),
+        (["--reduction", "mean"], "H3-ON", (1, 2, 0)),
+        (["--freeze-biases"], "IN2-H2", (0, 1, 1)),
+    ],
+)
 def test_worked_update_follows_mean_and_frozen_biases(option, cell, index):
     import json
 

@@ -11,15 +11,29 @@ import pytest
 from click.testing import CliRunner
 
 from nnstep.cli import main
-from nnstep.files import lecture_file
+from nnstep.files.load import lecture_file
 
 from .conftest import FIXTURES
 
 # verify on the small golden files keeps the suite fast; tests/test_verify.py runs it on all of them
-VERIFY = ["verify", "--golden", str(FIXTURES / "golden" / "two_neuron.yaml"), "--golden",
-          str(FIXTURES / "golden" / "grid_search.yaml")]
-COMMANDS = [[], ["forward"], ["backprop"], ["update"], ["train", "--epochs", "2", "--until", "2"], VERIFY,
-            ["forward", "--show-work"], ["backprop", "--show-work"], ["update", "--show-work", "--round-intermediates", "2"]]
+VERIFY = [
+    "verify",
+    "--golden",
+    str(FIXTURES / "golden" / "two_neuron.yaml"),
+    "--golden",
+    str(FIXTURES / "golden" / "grid_search.yaml"),
+]
+COMMANDS = [
+    [],
+    ["forward"],
+    ["backprop"],
+    ["update"],
+    ["train", "--epochs", "2", "--until", "2"],
+    VERIFY,
+    ["forward", "--show-work"],
+    ["backprop", "--show-work"],
+    ["update", "--show-work", "--round-intermediates", "2"],
+]
 
 
 def run(*args):
@@ -53,7 +67,7 @@ def test_csv_parses(command):
         if i + 1 < len(rows) and len(rows[i]) == 1 and rows[i + 1]:
             width = len(rows[i + 1])
             data = []
-            for r in rows[i + 2:]:
+            for r in rows[i + 2 :]:
                 if len(r) != width:
                     break
                 data.append(r)
@@ -68,11 +82,17 @@ def test_latex_balances(command):
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no TeX engine installed")
-@pytest.mark.parametrize("command", [["update"], ["update", "--show-work"], VERIFY], ids=lambda c: " ".join(c[:2]) or "nnstep")
+@pytest.mark.parametrize(
+    "command", [["update"], ["update", "--show-work"], VERIFY], ids=lambda c: " ".join(c[:2]) or "nnstep"
+)
 def test_latex_compiles(command, tmp_path):
     (tmp_path / "out.tex").write_text(run(*command, "--format", "latex").output)
-    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "out.tex"], cwd=tmp_path,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "out.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout[-2000:]
 
 
@@ -100,7 +120,10 @@ def test_markdown_tables_have_one_cell_per_column(command):
 
 def test_the_formulas_export_as_latex():
     out = run("update", "--node", "ON", "--format", "latex").output
-    assert r"\mathrm{bias}_{\mathrm{ON}} &= \mathrm{bias}_{\mathrm{ON}} - \alpha \cdot \mathrm{BPE}_{\mathrm{ON},1} \\" in out
+    assert (
+        r"\mathrm{bias}_{\mathrm{ON}} &= \mathrm{bias}_{\mathrm{ON}} - \alpha \cdot \mathrm{BPE}_{\mathrm{ON},1} \\"
+        in out
+    )
     assert "&= -0.6 - 0.5 \\cdot 0.025 \\\\" in out and "&= -0.613" in out
 
 

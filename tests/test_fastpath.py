@@ -4,10 +4,11 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from nnstep import network
-from nnstep.files import lecture_file, load_data, load_model
+from nnstep.files.load import lecture_file, load_data, load_model
 from nnstep.network import Model
 
 
@@ -18,8 +19,9 @@ def lecture():
 
 def _assert_same(fast: network.Training, general: network.Training, tol: float = 1e-12):
     assert fast.epochs == general.epochs and fast.goal_epoch == general.goal_epoch
-    for a, b in zip(fast.last.updated.weights + fast.last.updated.biases,
-                    general.last.updated.weights + general.last.updated.biases):
+    for a, b in zip(
+        fast.last.updated.weights + fast.last.updated.biases, general.last.updated.weights + general.last.updated.biases
+    ):
         np.testing.assert_allclose(a, b, rtol=tol, atol=tol)
     np.testing.assert_allclose(fast.costs, general.costs, rtol=tol, atol=tol)
 
@@ -42,7 +44,11 @@ def test_lecture_goal_epoch_on_both_paths(lecture):
 
 @st.composite
 def problems(draw):
-    layers = [draw(st.integers(1, 3))] + draw(st.lists(st.integers(1, 5), min_size=0, max_size=2)) + [draw(st.integers(1, 2))]
+    layers = (
+        [draw(st.integers(1, 3))]
+        + draw(st.lists(st.integers(1, 5), min_size=0, max_size=2))
+        + [draw(st.integers(1, 2))]
+    )
     hidden = st.sampled_from(["sigmoid", "tanh", "relu", "linear"])
     cost = draw(st.sampled_from(["half_squared_error", "squared_error", "binary_cross_entropy"]))
     output = "sigmoid" if cost == "binary_cross_entropy" else draw(hidden)
@@ -88,8 +94,13 @@ def test_random_networks_fast_equals_general(problem, block_rows, epochs):
 def test_two_shards_on_two_threads_equal_the_general_path(monkeypatch, rows):
     rng = np.random.default_rng(rows)
     layers = (2, 5, 4, 1)
-    model = Model(layers, tuple(rng.uniform(-1, 1, (a, b)) for a, b in zip(layers, layers[1:])),
-                  tuple(rng.uniform(-1, 1, b) for b in layers[1:]), ("sigmoid", "tanh", "sigmoid"), 0.3)
+    model = Model(
+        layers,
+        tuple(rng.uniform(-1, 1, (a, b)) for a, b in zip(layers, layers[1:])),
+        tuple(rng.uniform(-1, 1, b) for b in layers[1:]),
+        ("sigmoid", "tanh", "sigmoid"),
+        0.3,
+    )
     x, y = rng.uniform(-2, 2, (rows, 2)), rng.uniform(0, 1, (rows, 1))
     monkeypatch.setattr(network, "PARALLEL_ROWS", 10)
     monkeypatch.setattr(network, "BLOCK_ROWS", 4)
@@ -102,8 +113,12 @@ def test_other_conventions_take_the_general_path(lecture):
     model, _ = lecture
     from nnstep.optimizers import Optimizer
 
-    for other in (replace(model, update="online"), replace(model, optimizer=Optimizer("adam")),
-                  replace(model, layer_updates="sequential"), replace(model, activations=("sigmoid", "softmax"))):
+    for other in (
+        replace(model, update="online"),
+        replace(model, optimizer=Optimizer("adam")),
+        replace(model, layer_updates="sequential"),
+        replace(model, activations=("sigmoid", "softmax")),
+    ):
         assert not network.fast_path_applies(other)
 
 
@@ -115,7 +130,9 @@ def test_snapshots_equal_single_runs(lecture, fast):
     for epoch, snap in t.snapshots:
         single = network.train(model, data.inputs, data.targets, epoch, fast=fast).last
         assert snap.cost.sum == single.cost.sum
-        for a, b in zip([*snap.updated.weights, *snap.forward.activations], [*single.updated.weights, *single.forward.activations]):
+        for a, b in zip(
+            [*snap.updated.weights, *snap.forward.activations], [*single.updated.weights, *single.forward.activations]
+        ):
             np.testing.assert_array_equal(a, b)
 
 

@@ -4,19 +4,19 @@ The golden files are transcriptions of the slides (fixtures/golden/FORMAT.md). A
 that the math does not give must be listed as an erratum; a listed erratum must still differ.
 """
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from nnstep.golden import check_file
+from nnstep.teach.golden import check_file
 
 from .conftest import FIXTURES
 
 GOLDEN_FILES = sorted((FIXTURES / "golden").glob("*.yaml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def checks_of(path: Path):
     return check_file(path)
 
@@ -41,8 +41,11 @@ def test_printed_numbers_are_reproduced(path):
 @pytest.mark.parametrize("path", GOLDEN_FILES, ids=lambda p: p.stem)
 def test_listed_errata_still_differ(path):
     _, checks = checks_of(path)
-    stale = [_line(c) + f" (erratum says {c.entry.erratum.computed})"
-             for c in checks if c.entry.erratum is not None and not c.erratum_confirmed]
+    stale = [
+        _line(c) + f" (erratum says {c.entry.erratum.computed})"
+        for c in checks
+        if c.entry.erratum is not None and not c.erratum_confirmed
+    ]
     assert not stale, "errata that no longer differ, or whose computed value is not the math's:\n" + "\n".join(stale)
 
 

@@ -4,7 +4,7 @@ import pytest
 from click.testing import CliRunner
 
 from nnstep.cli import main
-from nnstep.files import lecture_file
+from nnstep.files.load import lecture_file
 
 GOOD_MODEL = lecture_file("model.yaml").read_text()
 GOOD_DATA = lecture_file("data.yaml").read_text()
@@ -38,7 +38,11 @@ MODEL_CASES = {
     "boolean": (GOOD_MODEL.replace("0.1, -0.2", "true, -0.2"), "biases[0][0]", "expected a number"),
     "bad layers": (GOOD_MODEL.replace("[2, 3, 1]", "[2, 0, 1]"), "layers", "positive whole numbers"),
     "unknown activation": (GOOD_MODEL.replace("activation: sigmoid", "activation: softplus"), "activation", "sigmoid"),
-    "negative learning rate": (GOOD_MODEL.replace("learning_rate: 0.5", "learning_rate: -1"), "learning_rate", "positive"),
+    "negative learning rate": (
+        GOOD_MODEL.replace("learning_rate: 0.5", "learning_rate: -1"),
+        "learning_rate",
+        "positive",
+    ),
 }
 
 
@@ -54,7 +58,11 @@ DATA_CASES = {
     "unknown target": (GOOD_DATA.replace("targets: [Y]", "targets: [Z]"), "targets", "columns"),
     "NaN": (GOOD_DATA.replace("-0.97, -0.80", ".nan, -0.80"), "rows[0][1]", "finite"),
     "text in a row": (GOOD_DATA.replace("-0.97, -0.80", "one, -0.80"), "rows[0][1]", "expected a number"),
-    "more inputs than the model has": (GOOD_DATA.replace("[Y, X1, X2]", "[Y, X1]").replace("[0, -0.97, -0.80]", "[0, -0.97]"), "rows[1]", "2 numbers"),
+    "more inputs than the model has": (
+        GOOD_DATA.replace("[Y, X1, X2]", "[Y, X1]").replace("[0, -0.97, -0.80]", "[0, -0.97]"),
+        "rows[1]",
+        "2 numbers",
+    ),
 }
 
 

@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnstep import network
-from nnstep.files import lecture_file, load_data, load_model
+from nnstep.files.load import lecture_file, load_data, load_model
 from nnstep.network import Model
 
 
@@ -25,16 +26,22 @@ def _finite_difference(model, x, y, h=1e-6):
         g = np.zeros_like(w)
         for idx in np.ndindex(w.shape):
             plus, minus = [list(model.weights) for _ in range(2)]
-            plus[l] = w.copy(); plus[l][idx] += h
-            minus[l] = w.copy(); minus[l][idx] -= h
-            g[idx] = (_cost_sum(_with(model, weights=plus), x, y) - _cost_sum(_with(model, weights=minus), x, y)) / (2 * h)
+            plus[l] = w.copy()
+            plus[l][idx] += h
+            minus[l] = w.copy()
+            minus[l][idx] -= h
+            g[idx] = (_cost_sum(_with(model, weights=plus), x, y) - _cost_sum(_with(model, weights=minus), x, y)) / (
+                2 * h
+            )
         grads_w.append(g)
     for l, b in enumerate(model.biases):
         g = np.zeros_like(b)
         for j in range(len(b)):
             plus, minus = [list(model.biases) for _ in range(2)]
-            plus[l] = b.copy(); plus[l][j] += h
-            minus[l] = b.copy(); minus[l][j] -= h
+            plus[l] = b.copy()
+            plus[l][j] += h
+            minus[l] = b.copy()
+            minus[l][j] -= h
             g[j] = (_cost_sum(_with(model, biases=plus), x, y) - _cost_sum(_with(model, biases=minus), x, y)) / (2 * h)
         grads_b.append(g)
     return grads_w, grads_b

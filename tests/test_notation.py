@@ -62,10 +62,16 @@ SOFTMAX_DATA = "columns: [A, B, X1, X2]\ntargets: [A, B]\nrows:\n  - [1, 0, 0.5,
 
 
 @pytest.mark.parametrize("command", ["forward", "backprop", "update"])
-@pytest.mark.parametrize("options", [
-    ["--cost", "squared_error"], ["--cost", "binary_cross_entropy"], ["--activation", "tanh,sigmoid"],
-    ["--activation", "relu,linear"], ["--round-intermediates", "3"],
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--cost", "squared_error"],
+        ["--cost", "binary_cross_entropy"],
+        ["--activation", "tanh,sigmoid"],
+        ["--activation", "relu,linear"],
+        ["--round-intermediates", "3"],
+    ],
+)
 def test_show_work_for_other_conventions(command, options):
     out = run(command, "--show-work", *options)
     assert "Traceback" not in out
@@ -75,8 +81,16 @@ def test_show_work_for_other_conventions(command, options):
 def test_show_work_with_a_softmax_output(tmp_path, command):
     (tmp_path / "m.yaml").write_text(SOFTMAX_MODEL)
     (tmp_path / "d.yaml").write_text(SOFTMAX_DATA)
-    out = run(command, "--model", str(tmp_path / "m.yaml"), "--data", str(tmp_path / "d.yaml"), "--show-work",
-              "--round-intermediates", "4")
+    out = run(
+        command,
+        "--model",
+        str(tmp_path / "m.yaml"),
+        "--data",
+        str(tmp_path / "d.yaml"),
+        "--show-work",
+        "--round-intermediates",
+        "4",
+    )
     if command == "backprop":
         assert "BPE_ON1 = a_ON1 * (error_ON1 - (error_ON1 * a_ON1 + error_ON2 * a_ON2))" in out
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from nnstep import network, search
 from nnstep.cli import main
-from nnstep.files import lecture_file, load_data, load_model
+from nnstep.files.load import lecture_file, load_data, load_model
 from nnstep.network import Model
 
 
@@ -30,7 +30,7 @@ def test_grid_of_the_lecture_has_21_values():
 def test_count_table_is_21_to_the_n():
     table = search.count_table()
     assert [n for n, _ in table] == list(range(1, 17)) + [100]
-    assert all(count == 21 ** n for n, count in table)
+    assert all(count == 21**n for n, count in table)
 
 
 def test_counts_command_marks_the_slide_errata():
@@ -42,7 +42,7 @@ def test_counts_command_marks_the_slide_errata():
     assert max(len(line) for line in out.splitlines()) <= 80
     data = json.loads(run("search", "--counts", "--format", "json").stdout)
     assert data["counts"][1] == {"n": 2, "count": 441, "slides": "411"}
-    assert data["counts"][-1]["count"] == 21 ** 100
+    assert data["counts"][-1]["count"] == 21**100
 
 
 def test_parameter_names(lecture):
@@ -90,7 +90,9 @@ def test_gradient_descent_on_some_parameters_moves_only_those(lecture):
         w1[0, 0] -= 0.5 * bw.weight_gradients[1][0, 0]
         b1[0] -= 0.5 * bw.bias_gradients[1][0]
         m = Model(m.layers, (m.weights[0], w1), (m.biases[0], b1), m.activations, 0.5)
-    assert curve.best[-1] == pytest.approx(network.cost(m, network.forward(m, data.inputs), data.targets).sum, rel=1e-12)
+    assert curve.best[-1] == pytest.approx(
+        network.cost(m, network.forward(m, data.inputs), data.targets).sum, rel=1e-12
+    )
 
 
 def test_grid_search_finds_the_best_grid_point(lecture):
@@ -134,8 +136,15 @@ def test_search_refuses_a_grid_over_the_budget():
     assert both.exit_code == 0 and "grid: refused" in both.output and "random" in both.output
 
 
-@pytest.mark.parametrize("args, fragment", [(["--params", "X1-H1"], "--params"), (["--range", "1,-1"], "--range"),
-                                            (["--step", "0"], "--step"), (["--method", "newton"], "--method")])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--params", "X1-H1"], "--params"),
+        (["--range", "1,-1"], "--range"),
+        (["--step", "0"], "--step"),
+        (["--method", "newton"], "--method"),
+    ],
+)
 def test_bad_search_options(args, fragment):
     result = run("search", *args)
     assert result.exit_code == 2 and fragment in result.output and "Traceback" not in result.output

@@ -12,19 +12,25 @@ def run(*args):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-@pytest.mark.parametrize("args, expected", [
-    (["forward", "--show-work"], "         = (-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.614"),
-    (["forward", "--show-work"], "a_H1 = f(input_H1) = f(0.614) = 0.65"),
-    (["forward", "--show-work"], "Cost_1 = 1/2 (a_ON - y_ON)^2 = 1/2 (0.18 - 0)^2 = 0.02"),
-    (["forward", "--show-work"], "C(W) = Σ / 10 = 1.55 / 10 = 0.16"),
-    (["backprop", "--show-work"], "BPE_ON = error_ON * f'(input_ON) = 0.18 * f'(-1.55) = 0.025"),
-    (["backprop", "--show-work"], "error_H1 = BPE_ON * w_H1->ON = 0.025 * -0.6 = -0.015"),
-    (["update", "--show-work"], "w_H1->ON = w_H1->ON - α * BPE_ON,1 * a_H1,1 = -0.6 - 0.5 * 0.025 * 0.65 = -0.608"),
-    (["update", "--show-work"], "        = -0.613 - 0.5 * (0.024 + ... + 0.039) = -0.327"),
-    (["update", "--node", "IN1->H1"], "          = -0.2 - 0.5 * -0.003 * -0.97 = -0.202"),
-    (["backprop", "--row", "9", "--node", "ON"], "error_ON = a_ON - y_ON = 0.18 - 1 = -0.82"),
-    (["update", "--node", "ON", "--round-intermediates", "2"], "= -0.6 - 0.5 * 0.03 = -0.62  (full precision: -0.61)"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["forward", "--show-work"], "         = (-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.614"),
+        (["forward", "--show-work"], "a_H1 = f(input_H1) = f(0.614) = 0.65"),
+        (["forward", "--show-work"], "Cost_1 = 1/2 (a_ON - y_ON)^2 = 1/2 (0.18 - 0)^2 = 0.02"),
+        (["forward", "--show-work"], "C(W) = Σ / 10 = 1.55 / 10 = 0.16"),
+        (["backprop", "--show-work"], "BPE_ON = error_ON * f'(input_ON) = 0.18 * f'(-1.55) = 0.025"),
+        (["backprop", "--show-work"], "error_H1 = BPE_ON * w_H1->ON = 0.025 * -0.6 = -0.015"),
+        (["update", "--show-work"], "w_H1->ON = w_H1->ON - α * BPE_ON,1 * a_H1,1 = -0.6 - 0.5 * 0.025 * 0.65 = -0.608"),
+        (["update", "--show-work"], "        = -0.613 - 0.5 * (0.024 + ... + 0.039) = -0.327"),
+        (["update", "--node", "IN1->H1"], "          = -0.2 - 0.5 * -0.003 * -0.97 = -0.202"),
+        (["backprop", "--row", "9", "--node", "ON"], "error_ON = a_ON - y_ON = 0.18 - 1 = -0.82"),
+        (
+            ["update", "--node", "ON", "--round-intermediates", "2"],
+            "= -0.6 - 0.5 * 0.03 = -0.62  (full precision: -0.61)",
+        ),
+    ],
+)
 def test_show_work_prints_the_slides_lines(args, expected):
     result = run(*args)
     assert result.exit_code == 0, result.output
@@ -44,8 +50,14 @@ def test_node_narrows_the_work_to_one_cell():
 
 
 def test_show_work_for_another_network(fixtures):
-    out = run("update", "--show-work", "--model", str(fixtures / "two_neuron" / "model.yaml"),
-              "--data", str(fixtures / "two_neuron" / "data.yaml")).output
+    out = run(
+        "update",
+        "--show-work",
+        "--model",
+        str(fixtures / "two_neuron" / "model.yaml"),
+        "--data",
+        str(fixtures / "two_neuron" / "data.yaml"),
+    ).output
     assert "w_H1->ON = w_H1->ON - α * BPE_ON,1 * a_H1,1" in out
     assert "full batch" not in out  # one observation: the one-row step is the whole update
 
@@ -58,13 +70,16 @@ def test_show_work_json():
     assert item["value"] == pytest.approx(0.025300, abs=1e-6) and item["full_precision"] is None
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["forward", "--row", "11"], "--row: expected a row number from 1 to 10, got 11"),
-    (["forward", "--node", "IN1->H1"], "--node: no worked formula for 'IN1->H1' in forward"),
-    (["update", "--node", "H7"], "or a weight such as H1->ON"),
-    (["backprop", "--round-intermediates", "-1"], "--round-intermediates"),
-    (["backprop", "--row", "0"], "--row"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["forward", "--row", "11"], "--row: expected a row number from 1 to 10, got 11"),
+        (["forward", "--node", "IN1->H1"], "--node: no worked formula for 'IN1->H1' in forward"),
+        (["update", "--node", "H7"], "or a weight such as H1->ON"),
+        (["backprop", "--round-intermediates", "-1"], "--round-intermediates"),
+        (["backprop", "--row", "0"], "--row"),
+    ],
+)
 def test_bad_show_work_options_are_one_line_errors(args, fragment):
     result = run(*args)
     assert result.exit_code == 2 and "Traceback" not in result.output

@@ -6,7 +6,7 @@ import numpy as np
 from click.testing import CliRunner
 
 from nnstep.cli import main
-from nnstep.files import example_file, load_data, write_atomically
+from nnstep.files.load import example_file, load_data, write_atomically
 
 
 def run(*args):
@@ -78,8 +78,10 @@ def test_two_outputs_with_two_target_columns(tmp_path):
 
 def test_model_without_biases(tmp_path):
     model = tmp_path / "model.yaml"
-    model.write_text("layers: [2, 3, 1]\nlearning_rate: 0.5\nweights:\n  - [[-0.2, 0.4, -1.0], [-0.4, -0.7, -0.8]]\n"
-                     "  - [[-0.6], [-0.6], [-0.3]]\n")
+    model.write_text(
+        "layers: [2, 3, 1]\nlearning_rate: 0.5\nweights:\n  - [[-0.2, 0.4, -1.0], [-0.4, -0.7, -0.8]]\n"
+        "  - [[-0.6], [-0.6], [-0.3]]\n"
+    )
     result = run("update", "--model", str(model), "--format", "json")
     data = json.loads(result.output)
     assert data["biases"] == [[0.0, 0.0, 0.0], [0.0]]

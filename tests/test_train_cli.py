@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from nnstep import network
 from nnstep.cli import main
-from nnstep.files import load_model
+from nnstep.files.load import load_model
 
 
 def run(*args):
@@ -18,8 +18,10 @@ def run(*args):
 def test_snapshots_print_the_slides_five_views():
     out = run("train", "--snapshots", "1,10,100,1000,8000").output
     titles = [line.strip() for line in out.splitlines() if line.startswith("After ")]
-    assert titles == [f"After {n} epoch{'s' if n != '1' else ''}: forward pass of epoch {n}"
-                      for n in ("1", "10", "100", "1,000", "8,000")]
+    assert titles == [
+        f"After {n} epoch{'s' if n != '1' else ''}: forward pass of epoch {n}"
+        for n in ("1", "10", "100", "1,000", "8,000")
+    ]
     for text in ("Σ = 1.55", "-0.496", "3.843", "-10.508", "8.680"):  # epoch 1 and epoch 8,000 numbers
         assert text in out
 
@@ -89,8 +91,20 @@ def test_saved_model_reloads_to_the_same_numbers(tmp_path):
 
 def test_saved_model_keeps_the_conventions(tmp_path):
     path = tmp_path / "trained.yaml"
-    run("train", "--epochs", "3", "--activation", "tanh,sigmoid", "--reduction", "mean", "--freeze-biases",
-        "--learning-rate", "0.3", "--save", str(path))
+    run(
+        "train",
+        "--epochs",
+        "3",
+        "--activation",
+        "tanh,sigmoid",
+        "--reduction",
+        "mean",
+        "--freeze-biases",
+        "--learning-rate",
+        "0.3",
+        "--save",
+        str(path),
+    )
     saved = load_model(path)
     assert saved.activations == ("tanh", "sigmoid") and saved.reduction == "mean"
     assert not saved.update_biases and saved.learning_rate == 0.3
@@ -137,8 +151,10 @@ def test_importing_the_cli_pulls_in_no_plotting_library():
     import subprocess
     import sys
 
-    code = ("import sys, nnstep.cli, nnstep.network, nnstep.search, nnstep.plot, nnstep.save; "
-            "print(sorted(m for m in ('plotext', 'matplotlib', 'threadpoolctl') if m in sys.modules))")
+    code = (
+        "import sys, nnstep.cli, nnstep.network, nnstep.search, nnstep.render.plot, nnstep.files.save; "
+        "print(sorted(m for m in ('plotext', 'matplotlib', 'threadpoolctl') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -1,7 +1,7 @@
 """`nnstep verify`: the report, its summary, JSON and exit status."""
 
 import json
-from functools import lru_cache
+from functools import cache
 
 import pytest
 import yaml
@@ -14,13 +14,13 @@ from .conftest import FIXTURES
 GOLDEN = sorted((FIXTURES / "golden").glob("*.yaml"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def run(*args):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def counts():
-    """Entries and errata, counted straight from the golden files (independently of nnstep.golden)."""
+    """Entries and errata, counted straight from the golden files (independently of nnstep.teach.golden)."""
     entries = [e for p in GOLDEN for e in yaml.safe_load(p.read_text())["entries"]]
     return len(entries), sum(1 for e in entries if "erratum" in e)
 
@@ -29,7 +29,10 @@ def test_summary_counts_match_the_golden_files():
     checked, errata = counts()
     result = run("verify")
     assert result.exit_code == 0
-    assert result.output.strip().splitlines()[-1] == f"{checked} numbers checked: {checked - errata} reproduced, {errata} slide errata"
+    assert (
+        result.output.strip().splitlines()[-1]
+        == f"{checked} numbers checked: {checked - errata} reproduced, {errata} slide errata"
+    )
     assert result.output.strip().splitlines()[-1] == "324 numbers checked: 290 reproduced, 34 slide errata"
 
 
@@ -38,14 +41,22 @@ def test_report_lists_each_number_per_slide_with_a_mark_and_explains_errata():
     lines = out.splitlines()
     assert max(len(line) for line in lines) <= 80
     assert "  ✓ input sum of H1, row 1                   0.614    0.61400" in lines
-    assert any(line.startswith("  ✗ dim(2) = 21^2 ") and line.endswith(" 411                     441") for line in lines)
+    assert any(
+        line.startswith("  ✗ dim(2) = 21^2 ") and line.endswith(" 411                     441") for line in lines
+    )
     assert "Slide erratum: printed -0.026 where the math gives -0.028; arithmetic slip:" in out
     assert "Printed, but no number of the example (not checked):" in out
 
 
 def test_errata_only_hides_the_reproduced_numbers():
-    out = run("verify", "--errata-only", "--golden", str(FIXTURES / "golden" / "two_neuron.yaml"),
-              "--golden", str(FIXTURES / "golden" / "grid_search.yaml")).output
+    out = run(
+        "verify",
+        "--errata-only",
+        "--golden",
+        str(FIXTURES / "golden" / "two_neuron.yaml"),
+        "--golden",
+        str(FIXTURES / "golden" / "grid_search.yaml"),
+    ).output
     assert "  ✓ " not in out and "  ✗ dim(2) = 21^2" in out and "  ✗ dCost/dw H1->ON" in out
     assert out.strip().splitlines()[-1] == "43 numbers checked: 36 reproduced, 7 slide errata"
 
@@ -98,22 +109,39 @@ def test_an_unexplained_difference_is_a_mismatch_and_exit_status_1(tmp_path):
     assert [m["printed"] for m in data["mismatches"]] == [0.615, 0.65]
     assert "now reproduces" in data["mismatches"][1]["reason"]
     text = CliRunner().invoke(main, ["verify", "--golden", str(tmp_path / "small.yaml")])
-    assert text.exit_code == 1 and text.output.strip().splitlines()[-1] == "3 numbers checked: 1 reproduced, 0 slide errata, 2 mismatches"
+    assert (
+        text.exit_code == 1
+        and text.output.strip().splitlines()[-1] == "3 numbers checked: 1 reproduced, 0 slide errata, 2 mismatches"
+    )
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("source: x.txt\nexample: lecture\n", "entries: missing key"),
-    ("source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: volume\n", "entries[0].quantity"),
-    ("source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: grid_count\n    printed: 1\n    decimals: 0\n",
-     "entries[0].dimensions: missing key"),
-    ("source: x.txt\nexample: nowhere\nentries: []\n", "example"),
-    ("source: x.txt\nexample: none\nentries:\n  - where: w\n    quantity: grid_count\n    dimensions: two\n"
-     "    printed: 1\n    decimals: 0\n", "entries[0].dimensions: expected a whole number from 0"),
-    ("source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: bpe\n    node: H9\n    row: 1\n"
-     "    printed: 1\n    decimals: 0\n", "entries[0]: no node 'H9'"),
-    ("source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: bpe\n    node: H1\n    row: 99\n"
-     "    printed: 1\n    decimals: 0\n", "entries[0]: no such row"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("source: x.txt\nexample: lecture\n", "entries: missing key"),
+        ("source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: volume\n", "entries[0].quantity"),
+        (
+            "source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: grid_count\n    printed: 1\n    decimals: 0\n",
+            "entries[0].dimensions: missing key",
+        ),
+        ("source: x.txt\nexample: nowhere\nentries: []\n", "example"),
+        (
+            "source: x.txt\nexample: none\nentries:\n  - where: w\n    quantity: grid_count\n    dimensions: two\n"
+            "    printed: 1\n    decimals: 0\n",
+            "entries[0].dimensions: expected a whole number from 0",
+        ),
+        (
+            "source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: bpe\n    node: H9\n    row: 1\n"
+            "    printed: 1\n    decimals: 0\n",
+            "entries[0]: no node 'H9'",
+        ),
+        (
+            "source: x.txt\nexample: lecture\nentries:\n  - where: w\n    quantity: bpe\n    node: H1\n    row: 99\n"
+            "    printed: 1\n    decimals: 0\n",
+            "entries[0]: no such row",
+        ),
+    ],
+)
 def test_a_bad_golden_file_is_a_one_line_error(tmp_path, text, fragment):
     (tmp_path / "bad.yaml").write_text(text)
     result = CliRunner().invoke(main, ["verify", "--golden", str(tmp_path / "bad.yaml")])

@@ -1,23 +1,25 @@
 """Worked formulas: the slides' own lines for row 1, hand rounding, and any network size."""
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nnstep import network
-from nnstep.files import Dataset, lecture_file, load_data, load_model
-from nnstep.golden import load_golden
-from nnstep.hand import exact_values, half_up, hand_values
+from nnstep.dataset import Dataset
+from nnstep.files.load import lecture_file, load_data, load_model
 from nnstep.labels import Precision, node_label
 from nnstep.network import Model
-from nnstep.work import only, worked
+from nnstep.teach.golden import load_golden
+from nnstep.worked.hand import exact_values, half_up, hand_values
+from nnstep.worked.sheets import only, worked
 
 from .conftest import FIXTURES
 
 
-@lru_cache(maxsize=None)
+@cache
 def lecture_sheets(step: str, round_to=None):
     model, data = load_model(lecture_file("model.yaml")), load_data(lecture_file("data.yaml"))
     p = Precision.slides() if round_to is None else Precision.uniform(round_to, trim_given=True)
@@ -56,17 +58,26 @@ SLIDES = [
     ("update", "H1->ON", "weight", 1, "-0.608 - 0.5 * (0.024 * 0.65 + ... + 0.039 * 0.44) = -0.496", None),
     ("update", "H2->ON", "weight", 1, "-0.606 - 0.5 * (0.024 * 0.55 + ... + 0.039 * 0.49) = -0.506", None),
     ("update", "ON", "bias", 1, "-0.613 - 0.5 * (0.024 + ... + 0.039) = -0.327", None),
-    ("update", "IN1->H1", "weight", 1, "-0.202 - 0.5 * (-0.003 * -0.66 + ... + -0.006 * 1.04) = -0.230", ("-0.66", "-0.69")),
+    (
+        "update",
+        "IN1->H1",
+        "weight",
+        1,
+        "-0.202 - 0.5 * (-0.003 * -0.66 + ... + -0.006 * 1.04) = -0.230",
+        ("-0.66", "-0.69"),
+    ),
 ]
 
 
-@pytest.mark.parametrize("step, cell, label, sheet, slide, erratum", SLIDES, ids=lambda v: v if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    "step, cell, label, sheet, slide, erratum", SLIDES, ids=lambda v: v if isinstance(v, str) else None
+)
 def test_show_work_gives_the_slides_worked_formulas(step, cell, label, sheet, slide, erratum):
     expected = slide if erratum is None else slide.replace(*erratum)
     assert line(step, cell, label, sheet) == expected
 
 
-@lru_cache(maxsize=None)
+@cache
 def lecture_golden():
     return load_golden(FIXTURES / "golden" / "lecture.yaml")
 
@@ -102,8 +113,10 @@ def test_only_one_node_or_weight():
 # Hand rounding ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, decimals, expected", [(-0.6125, 3, -0.613), (0.0125, 3, 0.013), (0.6138, 2, 0.61),
-                                                       (-0.02459, 3, -0.025), (2.5, 0, 3.0)])
+@pytest.mark.parametrize(
+    "value, decimals, expected",
+    [(-0.6125, 3, -0.613), (0.0125, 3, 0.013), (0.6138, 2, 0.61), (-0.02459, 3, -0.025), (2.5, 0, 3.0)],
+)
 def test_half_up_rounds_as_a_calculator_does(value, decimals, expected):
     assert float(half_up(decimals)(np.asarray(value))) == expected
 
@@ -114,13 +127,22 @@ def hand_line(round_to: int, step: str, cell: str, label: str, sheet: int = 0) -
     return w.worked() + (f" (full precision: {w.exact_text})" if w.exact_text else "")
 
 
-@pytest.mark.parametrize("round_to, step, cell, label, expected", [
-    (3, "forward", "ON", "input sum", "(0.649 * -0.6) + (0.493 * -0.6) + (0.882 * -0.3) + -0.6 = -1.550"),
-    (3, "backprop", "ON", "BPE", "0.175 * f'(-1.550) = 0.025"),
-    (2, "forward", "ON", "input sum", "(0.65 * -0.6) + (0.49 * -0.6) + (0.88 * -0.3) + -0.6 = -1.54 (full precision: -1.55)"),
-    (2, "backprop", "ON", "slope", "f'(-1.54) = 0.15 (full precision: 0.14)"),
-    (2, "update", "ON", "bias", "-0.6 - 0.5 * 0.03 = -0.62 (full precision: -0.61)"),
-])
+@pytest.mark.parametrize(
+    "round_to, step, cell, label, expected",
+    [
+        (3, "forward", "ON", "input sum", "(0.649 * -0.6) + (0.493 * -0.6) + (0.882 * -0.3) + -0.6 = -1.550"),
+        (3, "backprop", "ON", "BPE", "0.175 * f'(-1.550) = 0.025"),
+        (
+            2,
+            "forward",
+            "ON",
+            "input sum",
+            "(0.65 * -0.6) + (0.49 * -0.6) + (0.88 * -0.3) + -0.6 = -1.54 (full precision: -1.55)",
+        ),
+        (2, "backprop", "ON", "slope", "f'(-1.54) = 0.15 (full precision: 0.14)"),
+        (2, "update", "ON", "bias", "-0.6 - 0.5 * 0.03 = -0.62 (full precision: -0.61)"),
+    ],
+)
 def test_hand_rounding_shows_the_calculators_numbers_and_the_unrounded_result(round_to, step, cell, label, expected):
     assert hand_line(round_to, step, cell, label) == expected
 
@@ -158,8 +180,12 @@ def test_hand_rounding_with_many_decimals_is_the_core(layers, rows, seed):
 
 
 @settings(max_examples=20, deadline=None)
-@given(layers=st.lists(st.integers(1, 5), min_size=2, max_size=4), rows=st.integers(1, 6), seed=st.integers(0, 2**31),
-       round_to=st.sampled_from([None, 2]))
+@given(
+    layers=st.lists(st.integers(1, 5), min_size=2, max_size=4),
+    rows=st.integers(1, 6),
+    seed=st.integers(0, 2**31),
+    round_to=st.sampled_from([None, 2]),
+)
 def test_work_for_any_network_size_fits_80_columns_and_matches_the_core(layers, rows, seed, round_to):
     model, data = random_network(layers, rows, seed)
     s = network.step(model, data.inputs, data.targets)
@@ -172,6 +198,8 @@ def test_work_for_any_network_size_fits_80_columns_and_matches_the_core(layers, 
         full = {w.cell: w.result for w in worked("update", model, data, 1, p)[-1].items}
         for l, (w, b) in enumerate(zip(s.updated.weights, s.updated.biases)):
             for (i, j), value in np.ndenumerate(w):
-                assert full[f"{node_label(model.layers, l, i)}->{node_label(model.layers, l + 1, j)}"] == pytest.approx(value, abs=1e-12)
+                assert full[f"{node_label(model.layers, l, i)}->{node_label(model.layers, l + 1, j)}"] == pytest.approx(
+                    value, abs=1e-12
+                )
             for j, value in enumerate(b):
                 assert full[node_label(model.layers, l + 1, j)] == pytest.approx(value, abs=1e-12)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
-from .network import Backward, CostSummary, ForwardPass, Model
+from ..network import Backward, CostSummary, ForwardPass, Model
 
 
 def _lists(arrays) -> list:
@@ -35,7 +35,7 @@ def backward_json(bw: Backward) -> dict[str, Any]:
 
 
 def step_json(
-    model: Model, fp: ForwardPass, cost: CostSummary, bw: Optional[Backward] = None, **extra: Any
+    model: Model, fp: ForwardPass, cost: CostSummary, bw: Backward | None = None, **extra: Any
 ) -> dict[str, Any]:
     """One command's JSON: the weights shown (after the update for update/train), the forward
     pass, and with backprop its errors, BPEs and gradients."""
@@ -50,9 +50,19 @@ def train_json(result) -> dict[str, Any]:
     """`nnstep train`'s JSON: epoch N's records with the weights after N updates, the goal epoch,
     Sigma of every epoch, and the records of each snapshot."""
     s = result.last
-    out = step_json(s.updated, s.forward, s.cost, s.backward, epochs=result.epochs, goal_epoch=result.goal_epoch,
-                    interrupted=result.interrupted, costs=result.costs.tolist())
+    out = step_json(
+        s.updated,
+        s.forward,
+        s.cost,
+        s.backward,
+        epochs=result.epochs,
+        goal_epoch=result.goal_epoch,
+        interrupted=result.interrupted,
+        costs=result.costs.tolist(),
+    )
     if result.snapshots:
-        out["snapshots"] = [{"epoch": n, **step_json(snap.updated, snap.forward, snap.cost, snap.backward)}
-                            for n, snap in result.snapshots]
+        out["snapshots"] = [
+            {"epoch": n, **step_json(snap.updated, snap.forward, snap.cost, snap.backward)}
+            for n, snap in result.snapshots
+        ]
     return out

@@ -7,7 +7,6 @@ for. The epoch at which the training goal was met is marked with a vertical line
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 
@@ -18,7 +17,7 @@ class PlotUnavailable(RuntimeError):
     """The plotting library is not installed."""
 
 
-def _title(goal: Optional[float], goal_epoch: Optional[int]) -> str:
+def _title(goal: float | None, goal_epoch: int | None) -> str:
     title = "Σ (summed cost) per epoch"
     if goal is not None:
         met = f"met at epoch {goal_epoch:,}" if goal_epoch else "not met"
@@ -26,8 +25,15 @@ def _title(goal: Optional[float], goal_epoch: Optional[int]) -> str:
     return title
 
 
-def terminal_plot(costs: np.ndarray, goal: Optional[float] = None, goal_epoch: Optional[int] = None,
-                  log: bool = False, width: int = 78, height: int = 20, color: bool = False) -> str:
+def terminal_plot(
+    costs: np.ndarray,
+    goal: float | None = None,
+    goal_epoch: int | None = None,
+    log: bool = False,
+    width: int = 78,
+    height: int = 20,
+    color: bool = False,
+) -> str:
     """The curve drawn with characters, `width` columns wide."""
     try:
         import plotext as plt
@@ -51,14 +57,15 @@ def terminal_plot(costs: np.ndarray, goal: Optional[float] = None, goal_epoch: O
     return text if color else plt.uncolorize(text)
 
 
-def save_plot(path: str | Path, costs: np.ndarray, goal: Optional[float] = None,
-              goal_epoch: Optional[int] = None, log: bool = False) -> None:
+def save_plot(
+    path: str | Path, costs: np.ndarray, goal: float | None = None, goal_epoch: int | None = None, log: bool = False
+) -> None:
     """The curve as an image; the file type (PNG or SVG) follows the file name. Written atomically."""
     try:
         from matplotlib.figure import Figure
     except ImportError:
         raise PlotUnavailable("matplotlib") from None
-    from .files import replace_atomically
+    from ..files.load import replace_atomically
 
     path = Path(path)
     fig = Figure(figsize=(8, 4.5), layout="constrained")

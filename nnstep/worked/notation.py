@@ -9,8 +9,6 @@ renames every quantity in the tables and the worked formulas; the numbers stay t
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from typing import Any
 
 from .formula import Call, Expr, HalfSquare, Op, Paren, Sym
 
@@ -22,11 +20,23 @@ SYMBOLS = {"input": "z", "X": "x", "w": "W", "bias": "b", "BPE": "δ", "error": 
 # whole words in titles, headers and notes
 _WORD = r"(?<![A-Za-z]){}(?![A-Za-z])"  # a whole word, though '_' may follow (BPE_ON)
 _WORDS = [
-    (_WORD.format(w), r) for w, r in (
-        ("BPE", "δ"), (r"Backprop\. Err", "δ"), ("Err", "∂J/∂a"), ("error", "∂J/∂a"),
-        ("dCost/dw", "∂J/∂W"), ("dCost/db", "∂J/∂b"), ("dCost/d", "∂J/∂"),
-        ("input sum", "z"), ("input", "z"), ("Cost", "J"), ("Output", "ŷ"), ("yhat", "ŷ"),
-        ("bias", "b"), ("Bias", "b"), ("w", "W"),
+    (_WORD.format(w), r)
+    for w, r in (
+        ("BPE", "δ"),
+        (r"Backprop\. Err", "δ"),
+        ("Err", "∂J/∂a"),
+        ("error", "∂J/∂a"),
+        ("dCost/dw", "∂J/∂W"),
+        ("dCost/db", "∂J/∂b"),
+        ("dCost/d", "∂J/∂"),
+        ("input sum", "z"),
+        ("input", "z"),
+        ("Cost", "J"),
+        ("Output", "ŷ"),
+        ("yhat", "ŷ"),
+        ("bias", "b"),
+        ("Bias", "b"),
+        ("w", "W"),
     )
 ]
 
@@ -51,23 +61,3 @@ def expr(e: Expr) -> Expr:
     if isinstance(e, HalfSquare):
         return HalfSquare(expr(e.inner))
     return e
-
-
-def block(b: Any, notation: str) -> Any:
-    """A table (TableData) or a sheet of worked formulas in `notation`; other blocks unchanged."""
-    if notation == "slides":
-        return b
-    from .tables import Column, TableData
-    from .work import Sheet
-
-    if isinstance(b, TableData):
-        return replace(b, title=words(b.title), columns=tuple(Column(words(c.header), c.align) for c in b.columns),
-                       rows=tuple((words(r[0]),) + r[1:] for r in b.rows), notes=tuple(words(n) for n in b.notes))
-    if isinstance(b, Sheet):
-        items = tuple(
-            replace(w, label=words(w.label), lhs=expr(w.lhs), formula=None if w.formula is None else expr(w.formula),
-                    substituted=expr(w.substituted), terms=None if w.terms is None else expr(w.terms))
-            for w in b.items
-        )
-        return replace(b, title=words(b.title), notes=tuple(words(n) for n in b.notes), items=items)
-    return b

@@ -8,14 +8,15 @@ user asks for more digits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
-from .files import Dataset
-from .labels import Precision, fmt, fmt_significant, layer_label, node_labels, subscript, target_text
-from .network import Backward, CostSummary, ForwardPass, Model
+from ..dataset import Dataset
+from ..labels import Precision, fmt, fmt_significant, layer_label, node_labels, subscript, target_text
+from ..network import Backward, CostSummary, ForwardPass, Model
 
 __all__ = ["Column", "Precision", "TableData", "rich_table", "precision_for"]
 
@@ -65,8 +66,9 @@ def split_to_width(t: TableData, width: int = 80) -> list[TableData]:
     each with the first (label) column again, so that no number is cut short."""
     # a column takes its widest cell (a header may wrap at its spaces), a space of padding on each
     # side and a separator
-    widths = [max([len(w) for w in c.header.split()] + [len(r[k]) for r in t.rows] + [1]) + 3
-              for k, c in enumerate(t.columns)]
+    widths = [
+        max([len(w) for w in c.header.split()] + [len(r[k]) for r in t.rows] + [1]) + 3 for k, c in enumerate(t.columns)
+    ]
     if sum(widths) + 1 <= width or len(t.columns) < 3:
         return [t]
     groups, current, used = [], [], widths[0] + 1
@@ -80,13 +82,15 @@ def split_to_width(t: TableData, width: int = 80) -> list[TableData]:
     parts = []
     for n, group in enumerate(groups):
         keep = [0] + group
-        parts.append(TableData(
-            f"{t.title} ({n + 1}/{len(groups)})" if t.title else "",
-            tuple(t.columns[k] for k in keep),
-            tuple(tuple(r[k] for k in keep) for r in t.rows),
-            t.notes if n == len(groups) - 1 else (),
-            t.faint,
-        ))
+        parts.append(
+            TableData(
+                f"{t.title} ({n + 1}/{len(groups)})" if t.title else "",
+                tuple(t.columns[k] for k in keep),
+                tuple(tuple(r[k] for k in keep) for r in t.rows),
+                t.notes if n == len(groups) - 1 else (),
+                t.faint,
+            )
+        )
     return parts
 
 
@@ -107,16 +111,22 @@ def _notes(data: Dataset, extra: Sequence[str] = ()) -> tuple[str, ...]:
 
 
 def _output_labels(model: Model) -> list[str]:
-    return ["Output"] if model.layers[-1] == 1 else [subscript(n) for n in node_labels(model.layers, len(model.layers) - 1)]
+    return (
+        ["Output"]
+        if model.layers[-1] == 1
+        else [subscript(n) for n in node_labels(model.layers, len(model.layers) - 1)]
+    )
 
 
 def forward_table(
-    model: Model, data: Dataset, fp: ForwardPass, cost: Optional[CostSummary], p: Precision, title: str
+    model: Model, data: Dataset, fp: ForwardPass, cost: CostSummary | None, p: Precision, title: str
 ) -> TableData:
     """Steps 3 and 4: Y, X, hidden activations H1..Hn, Output and (with a cost) Cost per row and Sigma."""
     extra = []
     if cost is not None:
-        extra.append(f"Σ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data)} = {fmt_significant(cost.mean, p.cost)}")
+        extra.append(
+            f"Σ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data)} = {fmt_significant(cost.mean, p.cost)}"
+        )
     headers = ["#"] + [subscript(n) for n in data.target_names + data.input_names]
     headers += [subscript(n) for l in range(1, len(model.layers) - 1) for n in node_labels(model.layers, l)]
     headers += _output_labels(model) + (["Cost"] if cost is not None else [])
@@ -183,12 +193,12 @@ def bias_table(layers: tuple[int, ...], rows: dict[str, Sequence[np.ndarray]], p
     return TableData(title, columns, cells)
 
 
-def precision_for(decimals: Optional[int], epoch: int = 1) -> Precision:
+def precision_for(decimals: int | None, epoch: int = 1) -> Precision:
     """The slides' precision, or `decimals` everywhere when the user asked for it."""
     return Precision.slides(epoch) if decimals is None else Precision.uniform(decimals)
 
 
-def normalize_tables(data: Dataset, z, decimals: Optional[int]) -> list[TableData]:
+def normalize_tables(data: Dataset, z, decimals: int | None) -> list[TableData]:
     """Step 1 a): the means and sample standard deviations, then the z-scores beside the targets."""
     names = [subscript(n) for n in data.input_names]
     stats = TableData(
@@ -214,3 +224,34 @@ def gradcheck_table(rows, decimals: int) -> TableData:
         for name, analytic, numeric, rel in rows
     )
     return TableData("Gradient check: backprop against (C(w + h) - C(w - h)) / 2h", columns, cells)
+
+
+def in_notation(b: Any, notation: str) -> Any:
+    """A table (TableData) or a sheet of worked formulas in `notation`; other blocks unchanged."""
+    if notation == "slides":
+        return b
+    from ..worked.notation import expr, words
+    from ..worked.sheets import Sheet
+
+    if isinstance(b, TableData):
+        return replace(
+            b,
+            title=words(b.title),
+            columns=tuple(Column(words(c.header), c.align) for c in b.columns),
+            rows=tuple((words(r[0]),) + r[1:] for r in b.rows),
+            notes=tuple(words(n) for n in b.notes),
+        )
+    if isinstance(b, Sheet):
+        items = tuple(
+            replace(
+                w,
+                label=words(w.label),
+                lhs=expr(w.lhs),
+                formula=None if w.formula is None else expr(w.formula),
+                substituted=expr(w.substituted),
+                terms=None if w.terms is None else expr(w.terms),
+            )
+            for w in b.items
+        )
+        return replace(b, title=words(b.title), notes=tuple(words(n) for n in b.notes), items=items)
+    return b

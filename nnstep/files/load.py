@@ -12,25 +12,26 @@ import os
 import re
 import tempfile
 import warnings
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Optional, Sequence
+from typing import Any, BinaryIO
 
 import numpy as np
 import yaml
 
-from .activations import ACTIVATIONS
-from .costs import COSTS
-from .network import Model
-from .optimizers import NAMES as OPTIMIZERS
-from .optimizers import Optimizer
+from ..activations import ACTIVATIONS
+from ..costs import COSTS
+from ..dataset import Dataset
+from ..network import Model
+from ..optimizers import NAMES as OPTIMIZERS
+from ..optimizers import Optimizer
 
 
 class InputError(Exception):
     """A file that cannot be used, with the file, the key and what was expected."""
 
-    def __init__(self, path: str | Path, key: Optional[str], message: str):
+    def __init__(self, path: str | Path, key: str | None, message: str):
         self.path, self.key, self.detail = str(path), key, message
         where = f"{self.path}: {key}" if key else self.path
         super().__init__(f"{where}: {message}")
@@ -44,10 +45,14 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:\d[\d_]*\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)$"),
+    re.compile(
+        r"^[-+]?(?:\d[\d_]*\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)$"
+    ),
     list("-+0123456789."),
 )
 # integers must still win over floats for plain digits
@@ -118,7 +123,9 @@ def _vector(path: str | Path, key: str, value: Any, length: int) -> np.ndarray:
 def _matrix(path: str | Path, key: str, value: Any, rows: int, cols: int) -> np.ndarray:
     if not isinstance(value, list) or len(value) != rows:
         raise InputError(path, key, f"expected {rows} rows of {cols} numbers ({rows}x{cols}), got {_show(value)}")
-    return np.array([_vector(path, f"{key}[{i}]", r, cols) for i, r in enumerate(value)], dtype=float).reshape(rows, cols)
+    return np.array([_vector(path, f"{key}[{i}]", r, cols) for i, r in enumerate(value)], dtype=float).reshape(
+        rows, cols
+    )
 
 
 def _name(path: str | Path, key: str, value: Any, known: Sequence[str]) -> str:
@@ -128,7 +135,7 @@ def _name(path: str | Path, key: str, value: Any, known: Sequence[str]) -> str:
     return value
 
 
-def load_model(path: str | Path, overrides: Optional[dict[str, Any]] = None) -> Model:
+def load_model(path: str | Path, overrides: dict[str, Any] | None = None) -> Model:
     """Read a model file: layers, activation, learning_rate, weights and biases, and the optional
     convention keys, all checked. `overrides` (from command-line options) replace file keys."""
     doc = {**expect_mapping(path, read_yaml(path)), **(overrides or {})}
@@ -163,9 +170,7 @@ def load_model(path: str | Path, overrides: Optional[dict[str, Any]] = None) -> 
         raise InputError(path, "biases", f"expected {n_weight_layers} lists (one per layer after the input layer)")
     return Model(
         layers=tuple(layers),
-        weights=tuple(
-            _matrix(path, f"weights[{l}]", w, layers[l], layers[l + 1]) for l, w in enumerate(weights)
-        ),
+        weights=tuple(_matrix(path, f"weights[{l}]", w, layers[l], layers[l + 1]) for l, w in enumerate(weights)),
         biases=tuple(_vector(path, f"biases[{l}]", b, layers[l + 1]) for l, b in enumerate(biases)),
         activations=activations,
         learning_rate=lr,
@@ -205,7 +210,9 @@ def _optimizer(path: str | Path, value: Any) -> Optimizer:
     """`optimizer: adam`, or a mapping `{name: adam, beta1: 0.9, beta2: 0.999, epsilon: 1e-8}`."""
     spec = {"name": value} if isinstance(value, str) else value
     if not isinstance(spec, dict) or spec.get("name") not in OPTIMIZERS:
-        raise InputError(path, "optimizer", f"expected one of {', '.join(OPTIMIZERS)} (or a mapping with a name), got {_show(value)}")
+        raise InputError(
+            path, "optimizer", f"expected one of {', '.join(OPTIMIZERS)} (or a mapping with a name), got {_show(value)}"
+        )
     params = {}
     for key, given in spec.items():
         if key == "name":
@@ -214,7 +221,9 @@ def _optimizer(path: str | Path, value: Any) -> Optimizer:
             raise InputError(path, f"optimizer.{key}", "expected one of beta (momentum), beta1, beta2, epsilon (adam)")
         params[key] = _number(path, f"optimizer.{key}", given)
         if key != "epsilon" and not 0 <= params[key] < 1:
-            raise InputError(path, f"optimizer.{key}", f"expected a number from 0 up to (not including) 1, got {_show(given)}")
+            raise InputError(
+                path, f"optimizer.{key}", f"expected a number from 0 up to (not including) 1, got {_show(given)}"
+            )
         if key == "epsilon" and not params[key] > 0:
             raise InputError(path, f"optimizer.{key}", f"expected a positive number, got {_show(given)}")
     return Optimizer(spec["name"], **params)
@@ -227,23 +236,7 @@ def check_trainable(model: Model, path: str | Path) -> None:
             raise InputError(path, "activation", f"{name} has no derivative: use it with forward only, not to train")
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """Observations: inputs (n x inputs), targets (n x outputs), their column names, and the
-    numbers (from 1) of rows the slides do not print but were recovered."""
-
-    inputs: np.ndarray
-    targets: np.ndarray
-    input_names: tuple[str, ...]
-    target_names: tuple[str, ...]
-    recovered: frozenset[int]
-    from_csv: bool = False
-
-    def __len__(self) -> int:
-        return len(self.inputs)
-
-
-def load_data(path: str | Path, targets: Optional[Sequence[str]] = None) -> Dataset:
+def load_data(path: str | Path, targets: Sequence[str] | None = None) -> Dataset:
     """Read a data file: columns, targets (the rest are inputs, in order) and rows. A file ending in
     .csv is read by load_csv; `targets`, if given, replaces the file's list of target columns."""
     if Path(path).suffix.lower() == ".csv":
@@ -266,7 +259,9 @@ def load_data(path: str | Path, targets: Optional[Sequence[str]] = None) -> Data
     if not isinstance(recovered, list) or not all(
         isinstance(r, int) and not isinstance(r, bool) and 1 <= r <= len(rows) for r in recovered
     ):
-        raise InputError(path, "recovered", f"expected a list of row numbers from 1 to {len(rows)}, got {_show(recovered)}")
+        raise InputError(
+            path, "recovered", f"expected a list of row numbers from 1 to {len(rows)}, got {_show(recovered)}"
+        )
     return Dataset(
         inputs=table[:, input_idx],
         targets=table[:, target_idx],
@@ -331,17 +326,19 @@ def check_fit(model: Model, data: Dataset, model_path: str | Path, data_path: st
     """The data's input and target columns must match the model's first and last layer sizes."""
     if data.inputs.shape[1] != model.layers[0]:
         raise InputError(
-            data_path, "columns",
+            data_path,
+            "columns",
             f"{data.inputs.shape[1]} input columns, but {model_path} has {model.layers[0]} input nodes (layers[0])",
         )
     if data.targets.shape[1] != model.layers[-1]:
         raise InputError(
-            data_path, "targets",
+            data_path,
+            "targets",
             f"{data.targets.shape[1]} target columns, but {model_path} has {model.layers[-1]} output nodes",
         )
 
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent.parent / "data"
 
 
 def example_file(example: str, name: str) -> Path:
@@ -357,14 +354,16 @@ def lecture_file(name: str) -> Path:
 def _split_columns(path: str | Path, columns: list[str], targets: Any) -> tuple[list[int], list[int]]:
     """The positions of the target columns and of the input columns (all the others, in order)."""
     if not isinstance(targets, list) or not targets or any(t not in columns for t in targets):
-        raise InputError(path, "targets", f"expected a list of names from columns {_show(columns)}, got {_show(targets)}")
+        raise InputError(
+            path, "targets", f"expected a list of names from columns {_show(columns)}, got {_show(targets)}"
+        )
     if len(targets) == len(columns):
         raise InputError(path, "targets", "expected at least one column left over as an input")
     target_idx = [columns.index(t) for t in targets]
     return target_idx, [i for i in range(len(columns)) if i not in target_idx]
 
 
-def load_csv(path: str | Path, targets: Optional[Sequence[str]]) -> Dataset:
+def load_csv(path: str | Path, targets: Sequence[str] | None) -> Dataset:
     """Read a CSV file: a header row of column names, then one row of numbers per observation.
     The target columns are named by the caller (the --targets option or the model file's
     `targets`); the other columns are the inputs, in order. Numbers are parsed by numpy in C."""
@@ -377,7 +376,9 @@ def load_csv(path: str | Path, targets: Optional[Sequence[str]]) -> Dataset:
             if not all(columns) or len(set(columns)) != len(columns):
                 raise InputError(path, "header", f"expected distinct, non-empty column names, got {_show(columns)}")
             if not targets:
-                raise InputError(path, "targets", "name the target columns with --targets or a 'targets' list in the model file")
+                raise InputError(
+                    path, "targets", "name the target columns with --targets or a 'targets' list in the model file"
+                )
             target_idx, input_idx = _split_columns(path, columns, list(targets))
             try:
                 with warnings.catch_warnings():
@@ -408,20 +409,26 @@ def _csv_problem(path: str | Path, columns: list[str]) -> None:
                 continue
             rows += 1
             if len(row) != len(columns):
-                raise InputError(path, f"line {line}", f"expected {len(columns)} values ({', '.join(columns)}), got {len(row)}")
+                raise InputError(
+                    path, f"line {line}", f"expected {len(columns)} values ({', '.join(columns)}), got {len(row)}"
+                )
             for name, cell in zip(columns, row):
                 try:
                     value = float(cell)
                 except ValueError:
-                    raise InputError(path, f"line {line}, column {name}", f"expected a number, got {_show(cell.strip())}") from None
+                    raise InputError(
+                        path, f"line {line}, column {name}", f"expected a number, got {_show(cell.strip())}"
+                    ) from None
                 if not math.isfinite(value):
-                    raise InputError(path, f"line {line}, column {name}", f"expected a finite number, got {_show(cell.strip())}")
+                    raise InputError(
+                        path, f"line {line}, column {name}", f"expected a finite number, got {_show(cell.strip())}"
+                    )
     if rows == 0:
         raise InputError(path, "rows", "expected at least one row of numbers after the header")
     raise InputError(path, None, "cannot be read as CSV numbers")
 
 
-def model_targets(path: str | Path) -> Optional[list[str]]:
+def model_targets(path: str | Path) -> list[str] | None:
     """The optional `targets` key of a model file: the target columns of a CSV data file."""
     doc = expect_mapping(path, read_yaml(path))
     targets = doc.get("targets")

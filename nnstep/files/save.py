@@ -6,22 +6,23 @@ Every number is written with repr, the shortest text that reads back to the same
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
-from .files import write_atomically, yaml_list, yaml_number
-from .network import Model
-from .optimizers import Optimizer
+from ..network import Model
+from ..optimizers import Optimizer
+from .load import write_atomically, yaml_list, yaml_number
 
 
-def model_yaml(model: Model, comment: str = "", targets: Optional[Sequence[str]] = None) -> str:
+def model_yaml(model: Model, comment: str = "", targets: Sequence[str] | None = None) -> str:
     """The model file text: layers, activation, learning_rate, the conventions that differ from the
     lecture's, weights (one matrix per layer, one line per from-node) and biases."""
     lines = [f"# {line}" for line in comment.splitlines()]
     lines.append(f"layers: [{', '.join(str(n) for n in model.layers)}]")
     names = set(model.activations)
-    lines.append(f"activation: {model.activations[0]}" if len(names) == 1
-                 else f"activation: [{', '.join(model.activations)}]")
+    lines.append(
+        f"activation: {model.activations[0]}" if len(names) == 1 else f"activation: [{', '.join(model.activations)}]"
+    )
     lines.append(f"learning_rate: {yaml_number(model.learning_rate)}")
     defaults = Model(model.layers, (), (), (), 1.0)
     for key in ("cost", "reduction", "update", "layer_updates"):
@@ -33,7 +34,9 @@ def model_yaml(model: Model, comment: str = "", targets: Optional[Sequence[str]]
         lines.append("update_biases: false")
     if model.optimizer != Optimizer():
         opt, plain = model.optimizer, Optimizer(model.optimizer.name)
-        params = {k: getattr(opt, k) for k in ("beta", "beta1", "beta2", "epsilon") if getattr(opt, k) != getattr(plain, k)}
+        params = {
+            k: getattr(opt, k) for k in ("beta", "beta1", "beta2", "epsilon") if getattr(opt, k) != getattr(plain, k)
+        }
         inner = ", ".join([f"name: {opt.name}"] + [f"{k}: {yaml_number(v)}" for k, v in params.items()])
         lines.append(f"optimizer: {{{inner}}}" if params else f"optimizer: {opt.name}")
     if targets:
@@ -49,6 +52,6 @@ def model_yaml(model: Model, comment: str = "", targets: Optional[Sequence[str]]
     return "\n".join(lines) + "\n"
 
 
-def save_model(path: str | Path, model: Model, comment: str = "", targets: Optional[Sequence[str]] = None) -> None:
+def save_model(path: str | Path, model: Model, comment: str = "", targets: Sequence[str] | None = None) -> None:
     """Write `model` as a model file at `path`, atomically."""
     write_atomically(path, model_yaml(model, comment, targets))

@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from html import escape as html_escape
-from typing import Sequence, Union
 
+from ..worked.sheets import Sheet
 from .tables import Column, TableData
-from .work import Sheet
 
-Block = Union[TableData, Sheet, str]
+Block = TableData | Sheet | str
 
 FORMATS = ("markdown", "latex", "csv", "html", "svg")
 
@@ -87,13 +87,32 @@ def markdown(blocks: Sequence[Block], title: str = "nnstep") -> str:
 # LaTeX ------------------------------------------------------------------------------------------
 
 _TEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 _TEX_SYMBOLS = {
-    "→": r"$\rightarrow$", "Σ": r"$\Sigma$", "×": r"$\times$", "α": r"$\alpha$", "≠": r"$\neq$",
-    "δ": r"$\delta$", "∂": r"$\partial$", "ŷ": r"$\hat{y}$", "′": r"$'$",
-    "✓": r"$\checkmark$", "✗": r"$\times$", "…": r"\dots{}", "<": r"$<$", ">": r"$>$",
+    "→": r"$\rightarrow$",
+    "Σ": r"$\Sigma$",
+    "×": r"$\times$",
+    "α": r"$\alpha$",
+    "≠": r"$\neq$",
+    "δ": r"$\delta$",
+    "∂": r"$\partial$",
+    "ŷ": r"$\hat{y}$",
+    "′": r"$'$",
+    "✓": r"$\checkmark$",
+    "✗": r"$\times$",
+    "…": r"\dots{}",
+    "<": r"$<$",
+    ">": r"$>$",
 }
 _SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 _NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?(e-?\d+)?$")
@@ -137,13 +156,33 @@ def _tex_table(t: TableData) -> list[str]:
     body = [" & ".join(_tex_cell(cell) for cell in row) + r" \\" for row in t.rows]
     notes = [tex_text(n) + r" \\" for n in t.notes]
     if len(t.rows) > 40:  # a long report breaks across pages
-        lines = [r"{\footnotesize\setlength{\tabcolsep}{3pt}", rf"\begin{{longtable}}{{{spec}}}",
-                 rf"\caption*{{{tex_text(t.title)}}} \\", r"\toprule", head, r"\midrule", r"\endhead", *body,
-                 r"\bottomrule", r"\end{longtable}", "}"]
+        lines = [
+            r"{\footnotesize\setlength{\tabcolsep}{3pt}",
+            rf"\begin{{longtable}}{{{spec}}}",
+            rf"\caption*{{{tex_text(t.title)}}} \\",
+            r"\toprule",
+            head,
+            r"\midrule",
+            r"\endhead",
+            *body,
+            r"\bottomrule",
+            r"\end{longtable}",
+            "}",
+        ]
         return lines + ([r"{\footnotesize", *[n[:-3] + r"\par" for n in notes], "}"] if notes else [])
-    lines = [r"\begin{table}[htbp]", r"\centering", *([r"\footnotesize\setlength{\tabcolsep}{4pt}"] if len(t.columns) > 8 else []),
-             rf"\caption*{{{tex_text(t.title)}}}",
-             rf"\begin{{tabular}}{{{spec}}}", r"\toprule", head, r"\midrule", *body, r"\bottomrule", r"\end{tabular}"]
+    lines = [
+        r"\begin{table}[htbp]",
+        r"\centering",
+        *([r"\footnotesize\setlength{\tabcolsep}{4pt}"] if len(t.columns) > 8 else []),
+        rf"\caption*{{{tex_text(t.title)}}}",
+        rf"\begin{{tabular}}{{{spec}}}",
+        r"\toprule",
+        head,
+        r"\midrule",
+        *body,
+        r"\bottomrule",
+        r"\end{tabular}",
+    ]
     if notes:
         lines += [r"\par\smallskip", r"{\footnotesize", *[n[:-3] + r"\par" for n in notes], "}"]
     return lines + [r"\end{table}"]
@@ -216,12 +255,19 @@ _CSS = (
 
 def _html_table(t: TableData) -> list[str]:
     cls = ["r" if c.align == "right" else "l" for c in t.columns]
-    lines = ["<table>", f"<caption>{html_escape(t.title)}</caption>", "<thead><tr>"
-             + "".join(f'<th class="{k}">{html_escape(c.header)}</th>' for k, c in zip(cls, t.columns)) + "</tr></thead>",
-             "<tbody>"]
+    lines = [
+        "<table>",
+        f"<caption>{html_escape(t.title)}</caption>",
+        "<thead><tr>"
+        + "".join(f'<th class="{k}">{html_escape(c.header)}</th>' for k, c in zip(cls, t.columns))
+        + "</tr></thead>",
+        "<tbody>",
+    ]
     for i, row in enumerate(t.rows):
         attr = ' class="recovered"' if i in t.faint else ""
-        lines.append(f"<tr{attr}>" + "".join(f'<td class="{k}">{html_escape(c)}</td>' for k, c in zip(cls, row)) + "</tr>")
+        lines.append(
+            f"<tr{attr}>" + "".join(f'<td class="{k}">{html_escape(c)}</td>' for k, c in zip(cls, row)) + "</tr>"
+        )
     lines += ["</tbody>", "</table>"]
     return lines + [f'<p class="note">{html_escape(n)}</p>' for n in t.notes]
 
@@ -235,8 +281,16 @@ def _html_sheet(sheet: Sheet) -> list[str]:
 
 def html(blocks: Sequence[Block], title: str = "nnstep") -> str:
     """A complete, well-formed (XML-parsable) HTML document."""
-    lines = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8" />',
-             f"<title>{html_escape(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>"]
+    lines = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8" />',
+        f"<title>{html_escape(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
     for b in blocks:
         if isinstance(b, TableData):
             lines += _html_table(b)

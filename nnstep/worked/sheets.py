@@ -9,20 +9,24 @@ writes down, and the unrounded result follows wherever it prints differently.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Optional, Sequence
 
 import numpy as np
 
-from .files import Dataset
+from ..dataset import Dataset
+from ..labels import Precision, fmt, fmt_significant, node_labels, target_text
 from .formula import Call, Expr, HalfSquare, Num, Op, Paren, Sym, elided_sum, latex, op, text, wrap
 from .hand import Values, exact_values, half_up, hand_values
-from .labels import Precision, fmt, fmt_significant, node_labels, target_text
 
 # f'(x) as the slides write it, for the note under Step 5 (activations.py holds the functions)
 # error_ON = dCost/dyhat, by cost (costs.py holds the functions)
-ERROR_FORMULAS = {"half_squared_error": "yhat - y", "squared_error": "2 (yhat - y)",
-                  "binary_cross_entropy": "(yhat - y) / (yhat (1 - yhat))", "categorical_cross_entropy": "-y / yhat"}
+ERROR_FORMULAS = {
+    "half_squared_error": "yhat - y",
+    "squared_error": "2 (yhat - y)",
+    "binary_cross_entropy": "(yhat - y) / (yhat (1 - yhat))",
+    "categorical_cross_entropy": "-y / yhat",
+}
 
 DERIVATIVES = {"sigmoid": "f(x)(1 - f(x))", "tanh": "1 - f(x)^2", "relu": "1 for x > 0, else 0", "linear": "1"}
 
@@ -35,13 +39,13 @@ class Work:
     cell: str
     label: str
     lhs: Expr
-    formula: Optional[Expr]
+    formula: Expr | None
     substituted: Expr
     result: float
     result_text: str
-    exact_text: Optional[str] = None
-    terms: Optional[Op] = None
-    terms_total_text: Optional[str] = None
+    exact_text: str | None = None
+    terms: Op | None = None
+    terms_total_text: str | None = None
 
     def formula_text(self) -> str:
         return text(self.lhs) + (f" = {text(self.formula)}" if self.formula is not None else "")
@@ -82,7 +86,7 @@ class Work:
             result += rf" \quad \text{{(full precision: {self.exact_text})}}"
         lines.append(result)
         if self.terms is not None:
-            chunks = [self.terms.args[k:k + 4] for k in range(0, len(self.terms.args), 4)]
+            chunks = [self.terms.args[k : k + 4] for k in range(0, len(self.terms.args), 4)]
             body = r" \\ &\quad + ".join(latex(Op("+", c)) for c in chunks)
             lines[-1] += r" \\"
             lines.append(rf"\text{{sum}} &= {body} = {self.terms_total_text}")
@@ -113,7 +117,7 @@ class _Builder:
         """An activation of weight layer `layer` (its output layer prints as the output)."""
         return fmt(value, self.p.output if layer == self.out else self.p.activation)
 
-    def from_sym(self, layer: int, i: int, row: Optional[int] = None) -> Sym:
+    def from_sym(self, layer: int, i: int, row: int | None = None) -> Sym:
         """The value feeding weight layer `layer` from node i: X_IN1 for the data, else a_H1."""
         name = self.names(layer)[i]
         return Sym("X" if layer == 0 else "a", (name,) + ((str(row),) if row is not None else ()))
@@ -134,20 +138,42 @@ class _Builder:
             prev, here = self.names(l), self.names(l + 1)
             for j, name in enumerate(here):
                 inp = Sym("input", (name,))
-                formula = [Paren(op("*", self.from_sym(l, i), Sym("w", (f"{src}->{name}",)))) for i, src in enumerate(prev)]
-                numbers = [Paren(op("*", Num(self.from_text(l, r, i)), Num(p.given(w[i, j])))) for i in range(len(prev))]
+                formula = [
+                    Paren(op("*", self.from_sym(l, i), Sym("w", (f"{src}->{name}",)))) for i, src in enumerate(prev)
+                ]
+                numbers = [
+                    Paren(op("*", Num(self.from_text(l, r, i)), Num(p.given(w[i, j])))) for i in range(len(prev))
+                ]
                 z, a = v.input_sums[l][r, j], v.activations[l][r, j]
-                items.append(Work(name, f"input sum of {name}", inp, Op("+", (*formula, Sym("bias", (name,)))),
-                                  Op("+", (*numbers, Num(p.given(b[j])))), z, p.input_sum(z)))
-                items.append(Work(name, f"activation of {name}", Sym("a", (name,)), Call("f", inp),
-                                  Call("f", Num(p.input_sum(z))), a, self.act_text(l, a)))
+                items.append(
+                    Work(
+                        name,
+                        f"input sum of {name}",
+                        inp,
+                        Op("+", (*formula, Sym("bias", (name,)))),
+                        Op("+", (*numbers, Num(p.given(b[j])))),
+                        z,
+                        p.input_sum(z),
+                    )
+                )
+                items.append(
+                    Work(
+                        name,
+                        f"activation of {name}",
+                        Sym("a", (name,)),
+                        Call("f", inp),
+                        Call("f", Num(p.input_sum(z))),
+                        a,
+                        self.act_text(l, a),
+                    )
+                )
         sheets = [Sheet(f"Step 3: Forward pass, row {self.row}", self._f_notes(), tuple(items))]
         if m.cost == "half_squared_error":
             sheets.append(self._cost())
         return sheets
 
     def _f_notes(self) -> tuple[str, ...]:
-        from .activations import ACTIVATIONS
+        from ..activations import ACTIVATIONS
 
         names = self.m.activations
         if len(set(names)) == 1:
@@ -158,8 +184,16 @@ class _Builder:
         v, p, r = self.v, self.p, self.r
         outs = self.names(len(self.m.layers) - 1)
         halves = [HalfSquare(op("-", Sym("a", (o,)), Sym("y", (o,)))) for o in outs]
-        numbers = [HalfSquare(op("-", Num(self.act_text(self.out, v.activations[-1][r, k])),
-                                  Num(target_text(v.targets[r, k], p.data)))) for k in range(len(outs))]
+        numbers = [
+            HalfSquare(
+                op(
+                    "-",
+                    Num(self.act_text(self.out, v.activations[-1][r, k])),
+                    Num(target_text(v.targets[r, k], p.data)),
+                )
+            )
+            for k in range(len(outs))
+        ]
         cost = v.costs[r]
         n = len(v.costs)
         total = float(v.rnd(np.asarray(v.costs.sum())))
@@ -167,13 +201,35 @@ class _Builder:
         rows = range(1, n + 1)
         cost_texts = [Num(fmt(c, p.cost)) for c in v.costs]
         items = [
-            Work(outs[0] if len(outs) == 1 else "cost", f"cost of row {self.row}", Sym("Cost", (str(self.row),)),
-                 Op("+", tuple(halves)), Op("+", tuple(numbers)), cost, fmt(cost, p.cost)),
-            Work("cost", "Σ, the summed cost", Sym("Σ"), elided_sum([Sym("Cost", (str(i),)) for i in rows]),
-                 elided_sum(cost_texts), total, fmt_significant(total, p.cost),
-                 terms=Op("+", tuple(cost_texts)), terms_total_text=fmt_significant(total, p.cost)),
-            Work("cost", "C(W), the mean cost", Sym("C(W)"), op("/", Sym("Σ"), Num(str(n))),
-                 op("/", Num(fmt_significant(total, p.cost)), Num(str(n))), mean, fmt_significant(mean, p.cost)),
+            Work(
+                outs[0] if len(outs) == 1 else "cost",
+                f"cost of row {self.row}",
+                Sym("Cost", (str(self.row),)),
+                Op("+", tuple(halves)),
+                Op("+", tuple(numbers)),
+                cost,
+                fmt(cost, p.cost),
+            ),
+            Work(
+                "cost",
+                "Σ, the summed cost",
+                Sym("Σ"),
+                elided_sum([Sym("Cost", (str(i),)) for i in rows]),
+                elided_sum(cost_texts),
+                total,
+                fmt_significant(total, p.cost),
+                terms=Op("+", tuple(cost_texts)),
+                terms_total_text=fmt_significant(total, p.cost),
+            ),
+            Work(
+                "cost",
+                "C(W), the mean cost",
+                Sym("C(W)"),
+                op("/", Sym("Σ"), Num(str(n))),
+                op("/", Num(fmt_significant(total, p.cost)), Num(str(n))),
+                mean,
+                fmt_significant(mean, p.cost),
+            ),
         ]
         return Sheet(f"Step 4: Cost, row {self.row} and all {n} rows", ("Cost_i = 1/2 (yhat_i - y_i)^2",), tuple(items))
 
@@ -187,34 +243,62 @@ class _Builder:
             for j, name in enumerate(here):
                 err = v.errors[l][r, j]
                 if l == self.out:
-                    formula, numbers = self._output_error(name, Num(self.act_text(l, v.activations[l][r, j])),
-                                                          Num(target_text(v.targets[r, j], p.data)))
+                    formula, numbers = self._output_error(
+                        name, Num(self.act_text(l, v.activations[l][r, j])), Num(target_text(v.targets[r, j], p.data))
+                    )
                 else:
                     nxt = self.names(l + 2)
                     wn = m.weights[l + 1]
                     fs = [op("*", Sym("BPE", (k,)), Sym("w", (f"{name}->{k}",))) for k in nxt]
-                    ns = [op("*", Num(fmt(v.bpes[l + 1][r, k], p.bpe)), Num(p.given(wn[j, k]))) for k in range(len(nxt))]
+                    ns = [
+                        op("*", Num(fmt(v.bpes[l + 1][r, k], p.bpe)), Num(p.given(wn[j, k]))) for k in range(len(nxt))
+                    ]
                     if len(nxt) > 1:
                         fs, ns = [Paren(f) for f in fs], [Paren(n) for n in ns]
                     formula, numbers = Op("+", tuple(fs)), Op("+", tuple(ns))
-                items.append(Work(name, f"error of {name}", Sym("error", (name,)), formula, numbers, err, self.error_text(l, err)))
+                items.append(
+                    Work(
+                        name, f"error of {name}", Sym("error", (name,)), formula, numbers, err, self.error_text(l, err)
+                    )
+                )
             if v.slopes[l] is None:
                 items += self._softmax_bpes(l)
                 continue
             for j, name in enumerate(here):
                 z, slope, bpe, err = v.input_sums[l][r, j], v.slopes[l][r, j], v.bpes[l][r, j], v.errors[l][r, j]
                 inp = Sym("input", (name,))
-                items.append(Work(name, f"slope f' at {name}", Call("f'", inp), None, Call("f'", Num(p.input_sum(z))),
-                                  slope, fmt(slope, p.bpe)))
-                items.append(Work(name, f"BPE of {name}", Sym("BPE", (name,)), op("*", Sym("error", (name,)), Call("f'", inp)),
-                                  op("*", Num(self.error_text(l, err)), Call("f'", Num(p.input_sum(z)))), bpe, fmt(bpe, p.bpe)))
+                items.append(
+                    Work(
+                        name,
+                        f"slope f' at {name}",
+                        Call("f'", inp),
+                        None,
+                        Call("f'", Num(p.input_sum(z))),
+                        slope,
+                        fmt(slope, p.bpe),
+                    )
+                )
+                items.append(
+                    Work(
+                        name,
+                        f"BPE of {name}",
+                        Sym("BPE", (name,)),
+                        op("*", Sym("error", (name,)), Call("f'", inp)),
+                        op("*", Num(self.error_text(l, err)), Call("f'", Num(p.input_sum(z)))),
+                        bpe,
+                        fmt(bpe, p.bpe),
+                    )
+                )
         derivatives = sorted({f"f'(x) = {DERIVATIVES[n]}" for n in m.activations if n in DERIVATIVES})
-        notes = (f"error_ON = {ERROR_FORMULAS[m.cost]}; BPE = error × f'(input sum); error_H = BPE_ON × w_H->ON",
-                 *derivatives)
+        notes = (
+            f"error_ON = {ERROR_FORMULAS[m.cost]}; BPE = error × f'(input sum); error_H = BPE_ON × w_H->ON",
+            *derivatives,
+        )
         return [Sheet(f"Step 5: Backpropagation, row {self.row}", notes, tuple(items))]
 
     def _output_error(self, name: str, a: Num, y: Num) -> tuple[Expr, Expr]:
         """error_ON = dCost/dyhat of the model's cost, as a formula and with numbers."""
+
         def build(a_: Expr, y_: Expr) -> Expr:
             diff = op("-", a_, y_)
             if self.m.cost == "squared_error":
@@ -224,6 +308,7 @@ class _Builder:
             if self.m.cost == "categorical_cross_entropy":
                 return op("/", op("*", Num("-1"), y_), a_)
             return diff
+
         return build(Sym("a", (name,)), Sym("y", (name,))), build(a, y)
 
     def _softmax_bpes(self, l: int) -> list[Work]:
@@ -231,20 +316,30 @@ class _Builder:
         v, p, r = self.v, self.p, self.r
         here = self.names(l + 1)
         mix = Paren(Op("+", tuple(op("*", Sym("error", (k,)), Sym("a", (k,))) for k in here)))
-        mix_n = Paren(Op("+", tuple(op("*", Num(self.error_text(l, v.errors[l][r, k])),
-                                            Num(self.act_text(l, v.activations[l][r, k]))) for k in range(len(here)))))
+        mix_n = Paren(
+            Op(
+                "+",
+                tuple(
+                    op("*", Num(self.error_text(l, v.errors[l][r, k])), Num(self.act_text(l, v.activations[l][r, k])))
+                    for k in range(len(here))
+                ),
+            )
+        )
         items = []
         for j, name in enumerate(here):
             bpe = v.bpes[l][r, j]
             formula = op("*", Sym("a", (name,)), Paren(op("-", Sym("error", (name,)), mix)))
-            numbers = op("*", Num(self.act_text(l, v.activations[l][r, j])),
-                         Paren(op("-", Num(self.error_text(l, v.errors[l][r, j])), mix_n)))
+            numbers = op(
+                "*",
+                Num(self.act_text(l, v.activations[l][r, j])),
+                Paren(op("-", Num(self.error_text(l, v.errors[l][r, j])), mix_n)),
+            )
             items.append(Work(name, f"BPE of {name}", Sym("BPE", (name,)), formula, numbers, bpe, fmt(bpe, p.bpe)))
         return items
 
     # Step 6 -------------------------------------------------------------------------------------
 
-    def _terms(self, l: int, j: int, i: Optional[int]) -> tuple[str, Sym, float, list[tuple[Expr, Expr, float]]]:
+    def _terms(self, l: int, j: int, i: int | None) -> tuple[str, Sym, float, list[tuple[Expr, Expr, float]]]:
         """One weight (i is a from-node) or bias (i is None) of weight layer l into node j: its cell,
         symbol and value, and per row the term of its gradient (symbols, numbers, value)."""
         v, p = self.v, self.p
@@ -254,9 +349,14 @@ class _Builder:
             terms = [(Sym("BPE", (name, str(k + 1))), Num(fmt(bpes[k, j], p.bpe)), bpes[k, j]) for k in rows]
             return name, Sym("bias", (name,)), self.m.biases[l][j], terms
         cell = f"{self.names(l)[i]}->{name}"
-        terms = [(op("*", Sym("BPE", (name, str(k + 1))), self.from_sym(l, i, k + 1)),
-                  op("*", Num(fmt(bpes[k, j], p.bpe)), Num(self.from_text(l, k, i))), bpes[k, j] * feed[k, i])
-                 for k in rows]
+        terms = [
+            (
+                op("*", Sym("BPE", (name, str(k + 1))), self.from_sym(l, i, k + 1)),
+                op("*", Num(fmt(bpes[k, j], p.bpe)), Num(self.from_text(l, k, i))),
+                bpes[k, j] * feed[k, i],
+            )
+            for k in rows
+        ]
         return cell, Sym("w", (cell,)), self.m.weights[l][i, j], terms
 
     def update(self) -> list[Sheet]:
@@ -283,20 +383,35 @@ class _Builder:
                 label = f"bias of {cell}" if i is None else f"weight {cell}"
                 f_r, n_r, t_r = terms[r]
                 step = rnd(old - rnd(lr * rnd(t_r)))
-                one_row.append(Work(cell, f"{label}, row {self.row}", sym, op("-", sym, op("*", alpha, f_r)),
-                                    op("-", Num(p.given(old)), op("*", lr_text, n_r)), step, fmt(step, p.weight)))
-                rest = terms[:r] + terms[r + 1:]
+                one_row.append(
+                    Work(
+                        cell,
+                        f"{label}, row {self.row}",
+                        sym,
+                        op("-", sym, op("*", alpha, f_r)),
+                        op("-", Num(p.given(old)), op("*", lr_text, n_r)),
+                        step,
+                        fmt(step, p.weight),
+                    )
+                )
+                rest = terms[:r] + terms[r + 1 :]
                 if not rest:
                     continue
                 total = rnd(sum(rnd(t) for _, _, t in rest))
                 after = rnd(step - rnd(lr * total))
-                full.append(Work(
-                    cell, f"{label}, full batch", sym,
-                    op("-", sym, op("*", alpha, Paren(elided_sum([f for f, _, _ in rest])))),
-                    op("-", Num(fmt(step, p.weight)), op("*", lr_text, Paren(elided_sum([n for _, n, _ in rest])))),
-                    after, fmt(after, p.weight),
-                    terms=Op("+", tuple(n for _, n, _ in rest)), terms_total_text=fmt(total, p.weight),
-                ))
+                full.append(
+                    Work(
+                        cell,
+                        f"{label}, full batch",
+                        sym,
+                        op("-", sym, op("*", alpha, Paren(elided_sum([f for f, _, _ in rest])))),
+                        op("-", Num(fmt(step, p.weight)), op("*", lr_text, Paren(elided_sum([n for _, n, _ in rest])))),
+                        after,
+                        fmt(after, p.weight),
+                        terms=Op("+", tuple(n for _, n, _ in rest)),
+                        terms_total_text=fmt(total, p.weight),
+                    )
+                )
         rule = "w_from->to = w_from->to - α × BPE_to × a_from"
         rule += ";  bias = bias - α × BPE" if learned_biases else ";  the biases stay as they are (frozen)"
         if m.reduction == "mean":
@@ -304,12 +419,16 @@ class _Builder:
         sheets = [Sheet(f"Step 6: Update, the one-row step of row {self.row}", (rule,), tuple(one_row))]
         if full:
             rest_text = "the other row" if n == 2 else f"the other {n - 1} rows"
-            sheets.append(Sheet(
-                f"Step 6: Update, full batch over all {n} rows",
-                (f"As the slides do: the row-{self.row} step above, then {rest_text}, every BPE from the same forward "
-                 f"pass (the same as w - {'α' if m.reduction == 'sum' else f'α / {n}'} × the sum over all {n} rows).",),
-                tuple(full),
-            ))
+            sheets.append(
+                Sheet(
+                    f"Step 6: Update, full batch over all {n} rows",
+                    (
+                        f"As the slides do: the row-{self.row} step above, then {rest_text}, every BPE from the same forward "
+                        f"pass (the same as w - {'α' if m.reduction == 'sum' else f'α / {n}'} × the sum over all {n} rows).",
+                    ),
+                    tuple(full),
+                )
+            )
         return sheets
 
 
@@ -320,7 +439,7 @@ STEPS: dict[str, Callable[[_Builder], list[Sheet]]] = {
 }
 
 
-def worked(step: str, model, data: Dataset, row: int, p: Precision, round_to: Optional[int] = None) -> list[Sheet]:
+def worked(step: str, model, data: Dataset, row: int, p: Precision, round_to: int | None = None) -> list[Sheet]:
     """The worked formulas of `step` (forward, backprop or update) for observation `row` (from 1).
 
     With `round_to` = K every intermediate value is rounded to K decimals before it is used (hand
@@ -330,13 +449,19 @@ def worked(step: str, model, data: Dataset, row: int, p: Precision, round_to: Op
     if round_to is None:
         return exact
     hand = STEPS[step](_Builder(hand_values(model, data.inputs, data.targets, half_up(round_to)), p, row))
-    note = (f"Hand rounding: every intermediate value rounded to {round_to} decimals before it is used; "
-            "where the unrounded result prints differently, it follows as 'full precision'.")
+    note = (
+        f"Hand rounding: every intermediate value rounded to {round_to} decimals before it is used; "
+        "where the unrounded result prints differently, it follows as 'full precision'."
+    )
     return [
-        Sheet(h.title, h.notes + ((note,) if k == 0 else ()), tuple(
-            hw if hw.result_text == ew.result_text else replace(hw, exact_text=ew.result_text)
-            for hw, ew in zip(h.items, e.items)
-        ))
+        Sheet(
+            h.title,
+            h.notes + ((note,) if k == 0 else ()),
+            tuple(
+                hw if hw.result_text == ew.result_text else replace(hw, exact_text=ew.result_text)
+                for hw, ew in zip(h.items, e.items)
+            ),
+        )
         for k, (h, e) in enumerate(zip(hand, exact))
     ]
 
@@ -368,8 +493,13 @@ def work_json(sheets: Sequence[Sheet]) -> list[dict]:
             "notes": list(s.notes),
             "items": [
                 {
-                    "cell": w.cell, "label": w.label, "formula": w.formula_text(), "substituted": w.substituted_text(),
-                    "result": w.result_text, "value": w.result, "full_precision": w.exact_text,
+                    "cell": w.cell,
+                    "label": w.label,
+                    "formula": w.formula_text(),
+                    "substituted": w.substituted_text(),
+                    "result": w.result_text,
+                    "value": w.result,
+                    "full_precision": w.exact_text,
                     "latex": " ".join(w.latex_lines()),
                     **({"terms": w.terms_text(), "terms_total": w.terms_total_text} if w.terms is not None else {}),
                 }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -31,12 +30,12 @@ class Op:
     """An operator between two or more operands: +, - or *."""
 
     op: str
-    args: tuple["Expr", ...]
+    args: tuple[Expr, ...]
 
 
 @dataclass(frozen=True)
 class Paren:
-    inner: "Expr"
+    inner: Expr
 
 
 @dataclass(frozen=True)
@@ -44,14 +43,14 @@ class Call:
     """f(x), f'(x)."""
 
     fn: str
-    arg: "Expr"
+    arg: Expr
 
 
 @dataclass(frozen=True)
 class HalfSquare:
     """1/2 (x)^2, the cost of one observation."""
 
-    inner: "Expr"
+    inner: Expr
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,7 @@ class Dots:
     """The slides' '...' in a long sum."""
 
 
-Expr = Union[Sym, Num, Op, Paren, Call, HalfSquare, Dots]
+Expr = Sym | Num | Op | Paren | Call | HalfSquare | Dots
 
 
 def op(operator: str, *args: Expr) -> Op:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
-from . import network
-from .files import Dataset, InputError, example_file, expect_mapping, load_data, load_model, read_yaml
-from .labels import fmt, fmt_significant_e, node_index
-from .network import Model, Step
+from .. import network
+from ..dataset import Dataset
+from ..files.load import InputError, example_file, expect_mapping, load_data, load_model, read_yaml
+from ..labels import fmt, fmt_significant_e, node_index
+from ..network import Model, Step
 
 QUANTITY_KEYS = {
     "x": ("node", "row"),
@@ -62,10 +63,10 @@ class Entry:
     decimals: int
     epoch: int = 1
     relation: str = "eq"
-    erratum: Optional[Erratum] = None
-    note: Optional[str] = None
-    significant: Optional[int] = None
-    source: Optional[str] = None
+    erratum: Erratum | None = None
+    note: str | None = None
+    significant: int | None = None
+    source: str | None = None
 
     def show(self, value: float | int, extra: int = 0) -> str:
         """A value at this entry's printed precision (plus `extra` digits)."""
@@ -115,8 +116,13 @@ def load_golden(path: str | Path) -> Golden:
             if k in e and (isinstance(e[k], bool) or not isinstance(e[k], int) or e[k] < least):
                 raise InputError(path, f"{key}.{k}", f"expected a whole number from {least}, got {e[k]!r}")
         err = e.get("erratum")
-        if err is not None and not (isinstance(err, dict) and "computed" in err and "reason" in err
-                                    and isinstance(err["computed"], (int, float)) and not isinstance(err["computed"], bool)):
+        if err is not None and not (
+            isinstance(err, dict)
+            and "computed" in err
+            and "reason" in err
+            and isinstance(err["computed"], (int, float))
+            and not isinstance(err["computed"], bool)
+        ):
             raise InputError(path, f"{key}.erratum", "expected a mapping with a number `computed` and a `reason`")
         if e.get("relation", "eq") not in ("eq", "lt"):
             raise InputError(path, f"{key}.relation", f"expected eq or lt, got {e['relation']!r}")
@@ -148,7 +154,7 @@ class Calculator:
     """Every quantity a golden file can name, computed from one model and data set (none is
     needed for grid counts)."""
 
-    def __init__(self, model: Optional[Model], data: Optional[Dataset], epochs: set[int], afters: set[int]):
+    def __init__(self, model: Model | None, data: Dataset | None, epochs: set[int], afters: set[int]):
         self.data = data
         self.steps: dict[int, Step] = {}
         self.models: dict[int, Model] = {0: model}
@@ -207,8 +213,12 @@ class Calculator:
             return float(s.backward.bias_gradients[l - 1][j])
         if q == "bias_one_row":
             return float(s.model.biases[l - 1][j] - s.model.learning_rate * s.backward.bpes[l - 1][row, j])
-        table = {"input_sum": s.forward.input_sums, "activation": s.forward.activations,
-                 "error": s.backward.errors, "bpe": s.backward.bpes}[q]
+        table = {
+            "input_sum": s.forward.input_sums,
+            "activation": s.forward.activations,
+            "error": s.backward.errors,
+            "bpe": s.backward.bpes,
+        }[q]
         return float(table[l - 1][row, j])
 
 
@@ -237,7 +247,7 @@ class Check:
         return math.isclose(e.erratum.computed, self.computed, abs_tol=10 ** -(e.decimals + 1))
 
 
-def check(golden: Golden, model: Optional[Model], data: Optional[Dataset]) -> list[Check]:
+def check(golden: Golden, model: Model | None, data: Dataset | None) -> list[Check]:
     """Recompute every entry of a golden file."""
     epochs = {e.epoch for e in golden.entries}
     afters = {e.keys["after"] for e in golden.entries if "after" in e.keys}
@@ -259,7 +269,9 @@ def check_file(path: str | Path) -> tuple[Golden, list[Check]]:
             return golden, check(golden, None, None)
         model_path, data_path = example_file(golden.example, "model.yaml"), example_file(golden.example, "data.yaml")
         if not model_path.is_file():
-            raise InputError(path, "example", f"expected the name of a shipped example or {NO_EXAMPLE!r}, got {golden.example!r}")
+            raise InputError(
+                path, "example", f"expected the name of a shipped example or {NO_EXAMPLE!r}, got {golden.example!r}"
+            )
         return golden, check(golden, load_model(model_path), load_data(data_path))
     except KeyError as exc:
         key, _, message = str(exc.args[0]).partition(": ")

@@ -7,13 +7,13 @@ explains, or an erratum that no longer differs). The report renders as text, a t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
 
-from .files import DATA_DIR
+from ..files.load import DATA_DIR
+from ..render.tables import Column, TableData
 from .golden import Check, Entry, Golden, Unchecked, check_file
-from .tables import Column, TableData
 
 REPRODUCED, ERRATUM, MISMATCH = "reproduced", "erratum", "mismatch"
 MARKS = {REPRODUCED: "✓", ERRATUM: "✗", MISMATCH: "!"}
@@ -67,11 +67,16 @@ class Finding:
     computed_text: str
     right_text: str
     status: str
-    reason: Optional[str] = None
+    reason: str | None = None
 
     def as_json(self) -> dict:
-        return {"source": self.source, "where": f"{self.where}; {self.number}", "printed": self.printed,
-                "computed": self.computed, "reason": self.reason}
+        return {
+            "source": self.source,
+            "where": f"{self.where}; {self.number}",
+            "printed": self.printed,
+            "computed": self.computed,
+            "reason": self.reason,
+        }
 
 
 def _finding(golden: Golden, c: Check) -> Finding:
@@ -94,8 +99,18 @@ def _finding(golden: Golden, c: Check) -> Finding:
     else:
         status = MISMATCH
         reason = f"listed as a slide erratum with computed {e.erratum.computed:g}, but nnstep computes {computed_text}"
-    return Finding(e.source or golden.source, e.where, describe(e), e.printed, printed_text, c.computed,
-                   computed_text, right_text, status, reason)
+    return Finding(
+        e.source or golden.source,
+        e.where,
+        describe(e),
+        e.printed,
+        printed_text,
+        c.computed,
+        computed_text,
+        right_text,
+        status,
+        reason,
+    )
 
 
 @dataclass(frozen=True)
@@ -113,7 +128,7 @@ class FileReport:
 class Report:
     files: list[FileReport]
 
-    def _all(self, status: Optional[str] = None) -> list[Finding]:
+    def _all(self, status: str | None = None) -> list[Finding]:
         return [f for r in self.files for f in r.findings if status is None or f.status == status]
 
     @property
@@ -149,8 +164,11 @@ class Report:
             "reproduced": self.reproduced,
             "errata": [f.as_json() for f in self.errata],
             "mismatches": [f.as_json() for f in self.mismatches],
-            "unchecked": [{"source": r.golden.source, "where": u.where, "printed": u.printed, "reason": u.reason}
-                          for r in self.files for u in r.unchecked],
+            "unchecked": [
+                {"source": r.golden.source, "where": u.where, "printed": u.printed, "reason": u.reason}
+                for r in self.files
+                for u in r.unchecked
+            ],
             "summary": self.summary(),
         }
 
@@ -207,18 +225,26 @@ def text_lines(report: Report, width: int = 80, errata_only: bool = False) -> li
             for f in findings:
                 names = textwrap.wrap(f.number, nw) or [""]
                 style = {REPRODUCED: "", ERRATUM: "yellow", MISMATCH: "bold red"}[f.status]
-                out.append((style, f"  {MARKS[f.status]} {names[0]:<{nw}}  {f.printed_text:>{pw}}  {f.computed_text:>{cw}}"))
+                out.append(
+                    (style, f"  {MARKS[f.status]} {names[0]:<{nw}}  {f.printed_text:>{pw}}  {f.computed_text:>{cw}}")
+                )
                 out += [(style, f"    {n}") for n in names[1:]]
                 if f.status != REPRODUCED:
                     label = "Slide erratum" if f.status == ERRATUM else "MISMATCH"
                     text = f"{label}: printed {f.printed_text} where the math gives {f.right_text}; {f.reason}"
-                    out += [("dim" if f.status == ERRATUM else style, line)
-                            for line in textwrap.wrap(text, width, initial_indent="    ", subsequent_indent="    ")]
+                    out += [
+                        ("dim" if f.status == ERRATUM else style, line)
+                        for line in textwrap.wrap(text, width, initial_indent="    ", subsequent_indent="    ")
+                    ]
         if r.unchecked:
             out += [("", ""), ("italic", "Printed, but no number of the example (not checked):")]
             for u in r.unchecked:
-                out += [("dim", line) for line in textwrap.wrap(f"{u.where}: {u.printed!r}. {u.reason}", width,
-                                                                  initial_indent="  - ", subsequent_indent="    ")]
+                out += [
+                    ("dim", line)
+                    for line in textwrap.wrap(
+                        f"{u.where}: {u.printed!r}. {u.reason}", width, initial_indent="  - ", subsequent_indent="    "
+                    )
+                ]
         out.append(("", ""))
     out.append(("bold", report.summary()))
     return out
@@ -234,13 +260,20 @@ def renderable(report: Report, errata_only: bool = False):
 
 def tables(report: Report, errata_only: bool = False) -> list[TableData]:
     """One table per golden file, for the export formats: where, number, printed, computed, mark, reason."""
-    headers = [Column("Where", "left"), Column("Number", "left"), Column("Printed"), Column("Computed"),
-               Column("Result", "left"), Column("Reason", "left")]
+    headers = [
+        Column("Where", "left"),
+        Column("Number", "left"),
+        Column("Printed"),
+        Column("Computed"),
+        Column("Result", "left"),
+        Column("Reason", "left"),
+    ]
     out = []
     for r in report.files:
         rows = tuple(
             (f.where, f.number, f.printed_text, f.computed_text, f"{MARKS[f.status]} {f.status}", f.reason or "")
-            for f in r.findings if not errata_only or f.status != REPRODUCED
+            for f in r.findings
+            if not errata_only or f.status != REPRODUCED
         )
         notes = tuple(f"Not checked: {u.where}: {u.printed!r}. {u.reason}" for u in r.unchecked)
         out.append(TableData(_file_heading(r), tuple(headers), rows, notes))

@@ -8,16 +8,16 @@ kept out of the core on purpose; it is an explicit recomputation with a rounding
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Optional, Callable
 
 import numpy as np
 
-from . import network
-from .activations import ACTIVATIONS
-from .costs import COSTS
-from .network import Model
+from .. import network
+from ..activations import ACTIVATIONS
+from ..costs import COSTS
+from ..network import Model
 
 Rounding = Callable[[np.ndarray], np.ndarray]
 
@@ -49,7 +49,7 @@ class Values:
     targets: np.ndarray
     input_sums: list[np.ndarray]
     activations: list[np.ndarray]
-    slopes: list[Optional[np.ndarray]]
+    slopes: list[np.ndarray | None]
     costs: np.ndarray
     errors: list[np.ndarray]
     bpes: list[np.ndarray]
@@ -60,7 +60,7 @@ class Values:
         return self.inputs if layer == 0 else self.activations[layer - 1]
 
 
-def _slope(name: str, z: np.ndarray, a: np.ndarray) -> Optional[np.ndarray]:
+def _slope(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray | None:
     """f'(z) for an elementwise activation; None for softmax, whose BPE mixes the layer's nodes."""
     df = ACTIVATIONS[name].df
     return None if df is None else df(z, a)
@@ -74,8 +74,7 @@ def exact_values(model: Model, inputs: np.ndarray, targets: np.ndarray) -> Value
     if not _trainable(model):  # the step activation: a forward pass only
         return Values(model, inputs, targets, fp.input_sums, fp.activations, slopes, costs, [], [], no_rounding)
     bw = network.backprop(model, fp, targets)
-    return Values(model, inputs, targets, fp.input_sums, fp.activations, slopes, costs, bw.errors, bw.bpes,
-                  no_rounding)
+    return Values(model, inputs, targets, fp.input_sums, fp.activations, slopes, costs, bw.errors, bw.bpes, no_rounding)
 
 
 def _trainable(model: Model) -> bool:
@@ -100,7 +99,9 @@ def hand_values(model: Model, inputs: np.ndarray, targets: np.ndarray, rnd: Roun
         slopes.append(None if slope is None else rnd(slope))
     cost = COSTS[model.cost]
     diff = rnd(a - targets)
-    costs = rnd(0.5 * rnd(diff**2)).sum(axis=1) if model.cost == "half_squared_error" else cost.per_observation(a, targets)
+    costs = (
+        rnd(0.5 * rnd(diff**2)).sum(axis=1) if model.cost == "half_squared_error" else cost.per_observation(a, targets)
+    )
     if not _trainable(model):  # the step activation: a forward pass only
         return Values(model, inputs, targets, sums, acts, slopes, rnd(costs), [], [], rnd)
     n_layers = len(model.weights)

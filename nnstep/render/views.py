@@ -21,10 +21,12 @@ def forward_block(model, data, fp, cost, p, title):
 
     if len(data) <= TABLE_ROWS:
         return forward_table(model, data, fp, cost, p, title)
-    from .labels import fmt_significant
+    from ..labels import fmt_significant
 
-    return (f"{title}\n\nΣ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data):,} = "
-            f"{fmt_significant(cost.mean, p.cost)}\n{_rows_left_out(data)}")
+    return (
+        f"{title}\n\nΣ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data):,} = "
+        f"{fmt_significant(cost.mean, p.cost)}\n{_rows_left_out(data)}"
+    )
 
 
 def forward_views(model, data, fp, cost, p, title):
@@ -46,21 +48,25 @@ def backprop_views(model, data, s, p):
     return [
         backprop_table(model, data, s.backward, p, step5) if n <= TABLE_ROWS else f"{step5}\n{_rows_left_out(data)}",
         weights_table(model.layers, s.backward.weight_gradients, p, f"dCost/dw, {how}"),
-        bias_table(model.layers, {"dCost/db": s.backward.bias_gradients}, p,
-                   f"dCost/db, {how}") if model.has_biases else None,
+        bias_table(model.layers, {"dCost/db": s.backward.bias_gradients}, p, f"dCost/db, {how}")
+        if model.has_biases
+        else None,
     ]
 
 
 def update_rule(model, rows: int) -> str:
     """How the weights changed in one epoch, in words: the lecture's rule or the chosen convention."""
-    from .network import batches
+    from ..network import batches
 
     if model.update == "batch" and model.optimizer.name == "gd":
         return f"w - {model.learning_rate:g} × dCost/dw"
     count = len(batches(rows, model))
     size = min(model.batch_size, rows)
-    how = {"batch": "one update", "online": f"{count} updates, one per row",
-           "minibatch": f"{count} update{'s' if count != 1 else ''} of {size} row{'s' if size != 1 else ''}"}[model.update]
+    how = {
+        "batch": "one update",
+        "online": f"{count} updates, one per row",
+        "minibatch": f"{count} update{'s' if count != 1 else ''} of {size} row{'s' if size != 1 else ''}",
+    }[model.update]
     return f"{how}, {model.optimizer.name}, lr {model.learning_rate:g}"
 
 
@@ -76,33 +82,46 @@ def update_views(model, s, p, rows):
         bias_rule = rule
     return [
         weights_table(model.layers, s.updated.weights, p, f"Step 6: Weights, {rule}"),
-        bias_table(model.layers, {"Bias before": model.biases, "Bias after": s.updated.biases}, p,
-                   f"Step 6: Biases, {bias_rule}") if model.has_biases else None,
+        bias_table(
+            model.layers,
+            {"Bias before": model.biases, "Bias after": s.updated.biases},
+            p,
+            f"Step 6: Biases, {bias_rule}",
+        )
+        if model.has_biases
+        else None,
     ]
 
 
 def unlike_the_lecture(model) -> str:
     """The update conventions of `model` that the worked update does not follow, in words ('' if
     none): it covers full-batch gradient descent, with the sum or the mean, biases learned or frozen."""
-    return ", ".join(text for differs, text in (
-        (model.update != "batch", f"{model.update} updates"),
-        (model.optimizer.name != "gd", model.optimizer.name),
-        (model.layer_updates != "simultaneous" and len(model.weights) > 1, "sequential layer updates"),
-    ) if differs)
+    return ", ".join(
+        text
+        for differs, text in (
+            (model.update != "batch", f"{model.update} updates"),
+            (model.optimizer.name != "gd", model.optimizer.name),
+            (model.layer_updates != "simultaneous" and len(model.weights) > 1, "sequential layer updates"),
+        )
+        if differs
+    )
 
 
 def search_views(model, chosen, curves, marks, refused, precision, low, high, step, per_weight, seed):
     """The search comparison: the best cost of each method after N evaluations, then a line each."""
     import textwrap
 
-    from .labels import fmt_significant
+    from ..labels import fmt_significant
     from .tables import Column, TableData
 
     decimals = 4 if precision is None else precision
     objective = "Σ" if model.reduction == "sum" else "C(W)"
     names = ", ".join(p.name for p in chosen) if len(chosen) <= 6 else "all of them"
-    intro = textwrap.fill(f"Searching {len(chosen)} parameter{'s' if len(chosen) != 1 else ''}: {names} "
-                          f"(the others keep the model file's values).", 80)
+    intro = textwrap.fill(
+        f"Searching {len(chosen)} parameter{'s' if len(chosen) != 1 else ''}: {names} "
+        f"(the others keep the model file's values).",
+        80,
+    )
     rows = []
     for k in marks:
         cells = []
@@ -112,16 +131,21 @@ def search_views(model, chosen, curves, marks, refused, precision, low, high, st
         rows.append((f"{k:,}", *cells))
     columns = (Column("evaluations"),) + tuple(Column(METHOD_NAMES[name]) for name in curves)
     table = TableData(f"Best {objective} after N cost evaluations", columns, tuple(rows))
-    how = {"grid": f"[{low:g}, {high:g}] in steps of {step:g} ({per_weight} values each)",
-           "random": f"uniform on [{low:g}, {high:g}], seed {seed}",
-           "gd": f"learning rate {model.learning_rate:g} from the model's weights"}
+    how = {
+        "grid": f"[{low:g}, {high:g}] in steps of {step:g} ({per_weight} values each)",
+        "random": f"uniform on [{low:g}, {high:g}], seed {seed}",
+        "gd": f"learning rate {model.learning_rate:g} from the model's weights",
+    }
     lines = []
     if refused is not None:
         lines.append(textwrap.fill(f"grid: refused: {refused}.", 80, subsequent_indent="  "))
     for name, c in curves.items():
         best = c.best_after(c.evaluations)
-        result = "no finite cost" if best is None else \
-            f"best {objective} = {fmt_significant(best, decimals)} in {c.evaluations:,} evaluations"
+        result = (
+            "no finite cost"
+            if best is None
+            else f"best {objective} = {fmt_significant(best, decimals)} in {c.evaluations:,} evaluations"
+        )
         lines.append(textwrap.fill(f"{METHOD_NAMES[name]}, {how[name]}: {result}", 80, subsequent_indent="  "))
     return [intro, table, "\n".join(lines)]
 
@@ -138,9 +162,12 @@ def train_views(model, data, result, precision):
         plural = "s" if n != 1 else ""
         title = f"After {n:,} epoch{plural}: forward pass of epoch {n:,}"
         views.append(forward_block(model, data, s.forward, s.cost, p, title))
-        views += [weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{plural}"),
-                  bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")
-                  if model.has_biases else None]
+        views += [
+            weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{plural}"),
+            bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")
+            if model.has_biases
+            else None,
+        ]
     return views
 
 
@@ -148,8 +175,8 @@ def slide_counts(per_weight: int) -> dict:
     """The grid counts the slides of lecture 001 print (their code blocks, not the narration), from
     the golden file that transcribes them, checked: {n: Check}. Empty unless the grid is the
     lecture's 21 values per weight."""
-    from .files import example_file
-    from .golden import check_file
+    from ..files.load import example_file
+    from ..teach.golden import check_file
 
     slides = {}
     if per_weight == 21:
@@ -164,7 +191,7 @@ def counts_views(rows, slides: dict, per_weight: int, low: float, high: float, s
     """The table of per_weight^n for n = 1..16 and 100 beside the slides' numbers, and the errata."""
     import textwrap
 
-    from .labels import fmt_significant_e
+    from ..labels import fmt_significant_e
     from .tables import Column, TableData
 
     headers = ["n", f"{per_weight}^n"] + (["lecture 001 prints"] if slides else [])

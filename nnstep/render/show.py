@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
-from .work import Sheet
+from ..worked.sheets import Sheet
 
 
 def sheet_renderable(sheet: Sheet, width: int = 80) -> Group:

@@ -1,0 +1,350 @@
+"""What every command shares: loading the inputs, the option bundles, and printing blocks or JSON.
+
+Input problems become one line on stderr and exit status 2 (InputProblem).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from ..worked.notation import NOTATIONS  # light: the notation module imports no numpy, rich or yaml
+
+FORMATS = ["table", "json", "markdown", "latex", "csv", "html", "svg"]  # export.FORMATS after table and json
+
+
+class InputProblem(click.ClickException):
+    """A bad input file or value: one line, exit status 2 (as for usage errors)."""
+
+    exit_code = 2
+
+
+def _writable_file(ctx, param, value):
+    """A file to write: its directory must exist (the file itself is written atomically later)."""
+    if value is not None and not Path(value).parent.is_dir():
+        raise click.BadParameter(f"no such directory: {str(Path(value).parent)!r}")
+    return value
+
+
+def _inputs(model_path: Path | None, data_path: Path | None, overrides=None, trainable=False, targets=None):
+    """Load and check the model and data files (the lecture's when not given). A CSV data file's
+    target columns come from --targets, else from the model file's `targets`."""
+    from ..files import load as files
+    from ..files.load import InputError, lecture_file
+
+    model_path = model_path or lecture_file("model.yaml")
+    data_path = data_path or lecture_file("data.yaml")
+    try:
+        if targets is None and data_path.suffix.lower() == ".csv":
+            targets = files.model_targets(model_path)
+        model, data = files.load_model(model_path, overrides), files.load_data(data_path, targets)
+        files.check_fit(model, data, model_path, data_path)
+        if trainable:
+            files.check_trainable(model, model_path)
+    except InputError as exc:
+        key = re.split(r"[.\[]", exc.key or "")[0]
+        if overrides and key in overrides and exc.path == str(model_path):
+            raise InputProblem(f"{OPTION_OF_KEY[key]}: {exc.detail}") from None
+        raise InputProblem(str(exc)) from None
+    return model, data
+
+
+def _step(model, data):
+    """Steps 3-6 once on the whole data set."""
+    from ..network import step
+
+    return step(model, data.inputs, data.targets)
+
+
+def _activation_list(ctx, param, value):
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",")]
+    from ..activations import ACTIVATIONS
+
+    for name in names:
+        if name not in ACTIVATIONS:
+            raise click.BadParameter(f"expected names from {', '.join(ACTIVATIONS)}, got {name!r}")
+    return names[0] if len(names) == 1 else names
+
+
+def _name_list(ctx, param, value):
+    if value is None:
+        return None
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    if not names:
+        raise click.BadParameter(f"expected column names separated by commas, got {value!r}")
+    return names
+
+
+CONVENTIONS = {
+    # click parameter name -> (model-file key, the option as the user types it)
+    "activation": ("activation", "--activation"),
+    "cost": ("cost", "--cost"),
+    "reduction": ("reduction", "--reduction"),
+    "update_mode": ("update", "--update"),
+    "batch_size": ("batch_size", "--batch-size"),
+    "layer_updates": ("layer_updates", "--layer-updates"),
+    "update_biases": ("update_biases", "--update-biases"),
+    "optimizer": ("optimizer", "--optimizer"),
+    "learning_rate": ("learning_rate", "--learning-rate"),
+}
+OPTION_OF_KEY = {key: flag for key, flag in CONVENTIONS.values()}
+
+
+def convention_options(f: Callable) -> Callable:
+    """Options that override the model file's conventions (each default: the file's, else the lecture's)."""
+    options = [
+        click.option(
+            "--activation",
+            callback=_activation_list,
+            metavar="NAME[,NAME...]",
+            help="sigmoid, tanh, relu, linear, softmax (output layer only), step (forward only); "
+            "one name, or one per layer after the input layer.",
+        ),
+        click.option(
+            "--cost",
+            type=click.Choice(
+                ["half_squared_error", "squared_error", "binary_cross_entropy", "categorical_cross_entropy"]
+            ),
+            help="Cost of one observation (lecture: half_squared_error, 1/2 (yhat - y)^2).",
+        ),
+        click.option(
+            "--reduction",
+            type=click.Choice(["sum", "mean"]),
+            help="Costs and gradients summed (lecture) or averaged over observations.",
+        ),
+        click.option(
+            "--update",
+            "update_mode",
+            type=click.Choice(["batch", "online", "minibatch"]),
+            help="batch (lecture): one update per epoch; online: one per row; minibatch: one per --batch-size rows.",
+        ),
+        click.option("--batch-size", type=click.IntRange(min=1), help="Rows per update with --update minibatch."),
+        click.option(
+            "--layer-updates",
+            type=click.Choice(["simultaneous", "sequential"]),
+            help="simultaneous (lecture), or sequential: output layer first, hidden errors through its new weights.",
+        ),
+        click.option(
+            "--update-biases/--freeze-biases", default=None, help="Learn the biases (lecture) or keep them fixed."
+        ),
+        click.option(
+            "--optimizer",
+            type=click.Choice(["gd", "momentum", "adam"]),
+            help="gd (lecture), momentum or adam (default parameters; set others in the model file).",
+        ),
+        click.option(
+            "--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Learning rate (lecture: 0.5)."
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def output_options(f: Callable) -> Callable:
+    """--format and --output, shared by every command; _print and _print_json obey them."""
+
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="table: the slides' tables; json: every number at full precision; markdown, latex "
+        "(booktabs), csv, html, svg: the same tables (and worked formulas) to paste into slides.",
+    )
+    @click.option(
+        "--output",
+        "output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Write to FILE instead of the terminal (written atomically: a temporary file, then renamed).",
+    )
+    @functools.wraps(f)
+    def wrapper(fmt, output, **kwargs):
+        meta = click.get_current_context().meta
+        meta["nnstep.format"], meta["nnstep.output"] = fmt, output
+        return f(fmt=fmt, **kwargs)
+
+    return wrapper
+
+
+def common_options(f: Callable) -> Callable:
+    """--model, --data, --precision, --format, --output and the convention options, shared by every command."""
+
+    @click.option(
+        "--model",
+        "model_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Model file (YAML): layers, activation, learning_rate, weights, biases. "
+        "Default: the lecture's 2-3-1 example.",
+    )
+    @click.option(
+        "--data",
+        "data_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Data file: YAML (columns, targets, rows) or CSV (a header row of column names). "
+        "Default: the lecture's 10 rows.",
+    )
+    @click.option(
+        "--targets",
+        callback=_name_list,
+        metavar="NAME[,NAME...]",
+        help="The target columns of the data (for CSV; default: the model file's `targets`).",
+    )
+    @click.option(
+        "--precision",
+        type=click.IntRange(0, 15),
+        default=None,
+        help="Decimals for every number. Default: each number as precise as the slides print it.",
+    )
+    @click.option(
+        "--notation",
+        type=click.Choice(NOTATIONS),
+        default="slides",
+        show_default=True,
+        help="slides: input, error, BPE as in the lecture; matrix: z, a, δ = ∂J/∂z, W, b, J.",
+    )
+    @output_options
+    @convention_options
+    @functools.wraps(f)
+    def wrapper(model_path, data_path, precision, fmt, notation, **kwargs):
+        click.get_current_context().meta["nnstep.notation"] = notation
+        overrides = {key: kwargs.pop(name) for name, (key, _) in CONVENTIONS.items()}
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        trainable = f.__name__ != "forward"
+        targets = kwargs.pop("targets")
+        model, data = _inputs(model_path, data_path, overrides, trainable, targets)
+        return f(model=model, data=data, precision=precision, fmt=fmt, **kwargs)
+
+    return wrapper
+
+
+def work_options(f: Callable) -> Callable:
+    """--show-work and the options that narrow or change it (each of them implies --show-work)."""
+
+    @click.option(
+        "--show-work",
+        is_flag=True,
+        help="Print each number as the slides derive it: formula, numbers substituted, result.",
+    )
+    @click.option(
+        "--row",
+        type=click.IntRange(min=1),
+        default=None,
+        help="The observation (from 1) to show the work for. Default: 1, as the slides do.",
+    )
+    @click.option(
+        "--node",
+        default=None,
+        metavar="CELL",
+        help="Only this node (H1, ON) or, for update, this weight (IN1-H1 or 'IN1->H1').",
+    )
+    @click.option(
+        "--round-intermediates",
+        "round_to",
+        type=click.IntRange(0, 12),
+        default=None,
+        metavar="K",
+        help="Recompute by hand: round every intermediate value to K decimals before using it, "
+        "and show the full-precision result wherever it prints differently.",
+    )
+    @functools.wraps(f)
+    def wrapper(show_work, row, node, round_to, **kwargs):
+        show = show_work or row is not None or node is not None or round_to is not None
+        return f(work=(row or 1, node, round_to) if show else None, **kwargs)
+
+    return wrapper
+
+
+def _write(text: str, output: Path | None) -> None:
+    """To stdout, or to `output` atomically: a temporary file in the same directory, then os.replace."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from ..files.load import write_atomically
+
+    if not output.parent.is_dir():
+        raise InputProblem(f"--output: {output}: no such directory {str(output.parent)!r}")
+    try:
+        write_atomically(output, text)
+    except OSError as exc:
+        raise InputProblem(f"--output: {output}: cannot be written ({exc.strerror})") from None
+
+
+def _show_work(step: str, model, data, precision, fmt, work) -> None:
+    """The worked formulas of one step, for one row (and one node or weight, if asked)."""
+    from ..labels import Precision
+    from ..render.tables import precision_for
+    from ..worked.sheets import cells, only, work_json, worked
+
+    row, node, round_to = work
+    if step == "update":
+        from ..render import views
+
+        different = views.unlike_the_lecture(model)
+        if different:
+            raise InputProblem(
+                f"--show-work: the worked update is the lecture's full-batch gradient descent; "
+                f"this model uses {different} (nnstep update shows its numbers)"
+            )
+    if row > len(data):
+        raise InputProblem(f"--row: expected a row number from 1 to {len(data)}, got {row}")
+    if precision is None and round_to is not None:
+        p = Precision.uniform(round_to, trim_given=True)
+    else:
+        p = precision_for(precision)
+    sheets = worked(step, model, data, row, p, round_to)
+    if node is not None:
+        chosen = only(sheets, node)
+        if not chosen:
+            known = cells(sheets)
+            nodes = ", ".join(c for c in known if "->" not in c and c != "cost")
+            weights = [c for c in known if "->" in c]
+            extra = f", or a weight such as {weights[0]}" if weights else ""
+            raise InputProblem(f"--node: no worked formula for {node!r} in {step}; expected a node ({nodes}){extra}")
+        sheets = chosen
+    if fmt == "json":
+        return _print_json({"step": step, "row": row, "round_intermediates": round_to, "sheets": work_json(sheets)})
+    _print(*sheets)
+
+
+def _print(*blocks, blank_after_last: bool = True) -> None:
+    """Tables, worked-formula sheets and notes, in the command's --format, to stdout or --output
+    (None blocks, such as the bias table of a network without biases, are left out)."""
+    meta = click.get_current_context().meta
+    notation = meta.get("nnstep.notation", "slides")
+    if notation != "slides":
+        from ..render.tables import in_notation
+
+        blocks = tuple(in_notation(b, notation) for b in blocks)
+    blocks = tuple(b for b in blocks if b is not None)
+    fmt, output = meta.get("nnstep.format", "table"), meta.get("nnstep.output")
+    if fmt == "table" and output is None:
+        from rich.console import Console
+
+        from ..render.export import renderables
+
+        console = Console()
+        shown = renderables(blocks)
+        for k, r in enumerate(shown):
+            console.print(r)
+            if blank_after_last or k < len(shown) - 1:
+                console.print()
+        return
+    from ..render.export import export, plain_text
+
+    ctx = click.get_current_context()
+    title = "nnstep" if ctx.parent is None else f"nnstep {ctx.info_name}"
+    _write(plain_text(blocks, title) if fmt == "table" else export(blocks, fmt, title), output)
+
+
+def _print_json(payload: dict) -> None:
+    _write(json.dumps(payload, indent=2) + "\n", click.get_current_context().meta.get("nnstep.output"))

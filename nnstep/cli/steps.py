@@ -1,0 +1,110 @@
+"""Steps 3-6 one at a time: nnstep forward, backprop and update."""
+
+from __future__ import annotations
+
+import click
+
+from .common import (
+    _print,
+    _print_json,
+    _show_work,
+    _step,
+    common_options,
+    work_options,
+)
+
+
+@click.command()
+@common_options
+@work_options
+def forward(model, data, precision, fmt, work):
+    """Steps 3-4: forward propagation and the cost of every observation.
+
+    Prints Y, the inputs, the hidden activations H1..Hn, the output and the
+    cost 1/2 (yhat - y)^2 of each row, with their sum (Σ) and mean C(W).
+
+    \b
+    Example:
+      nnstep forward
+      nnstep forward --show-work --row 1 --node H1
+      nnstep forward --format latex --output forward.tex
+      nnstep forward --model model.yaml --data data.yaml --format json
+    """
+    if work is not None:
+        return _show_work("forward", model, data, precision, fmt, work)
+    from ..network import cost, forward
+    from ..render.tables import precision_for
+
+    fp = forward(model, data.inputs)
+    c = cost(model, fp, data.targets)
+    if fmt == "json":
+        from ..render.report import step_json
+
+        return _print_json(step_json(model, fp, c))
+    from ..render import views
+
+    _print(*views.forward_views(model, data, fp, c, precision_for(precision), "Steps 3-4: Forward pass and cost"))
+
+
+@click.command()
+@common_options
+@work_options
+def backprop(model, data, precision, fmt, work):
+    """Step 5: backpropagation errors of every node and observation.
+
+    Err ON = yhat - y, BPE = Err × f'(input sum), Err H = BPE ON × w(H → ON),
+    and the gradients summed over all observations.
+
+    \b
+    Example:
+      nnstep backprop
+      nnstep backprop --precision 5
+      nnstep backprop --show-work --node H1
+      nnstep backprop --round-intermediates 2
+    """
+    if work is not None:
+        return _show_work("backprop", model, data, precision, fmt, work)
+    from ..render.tables import precision_for
+
+    s = _step(model, data)
+    if fmt == "json":
+        from ..render.report import step_json
+
+        return _print_json(step_json(model, s.forward, s.cost, s.backward))
+    from ..render import views
+
+    _print(*views.backprop_views(model, data, s, precision_for(precision)))
+
+
+@click.command()
+@common_options
+@work_options
+def update(model, data, precision, fmt, work):
+    """Step 6: one full-batch update of every weight and bias.
+
+    w(from → to) -= learning rate × Σ BPE(to) × a(from), b -= learning rate × Σ BPE,
+    every gradient taken from the same forward pass and summed over the rows.
+
+    \b
+    Example:
+      nnstep update
+      nnstep update --format json
+      nnstep update --show-work --node IN1-H1
+      nnstep update --show-work --node ON --round-intermediates 3
+    """
+    if work is not None:
+        return _show_work("update", model, data, precision, fmt, work)
+    from ..render.tables import precision_for, weights_table
+
+    s = _step(model, data)
+    if fmt == "json":
+        from ..render.report import step_json
+
+        return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
+    p = precision_for(precision)
+    from ..render import views
+
+    _print(
+        weights_table(model.layers, model.weights, p, "Step 2: Weights before the update"),
+        *views.update_views(model, s, p, len(data)),
+    )

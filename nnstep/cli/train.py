@@ -1,0 +1,216 @@
+"""Repeating Steps 3-6: nnstep train, with snapshots, a cost curve and --save."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import (
+    _print,
+    _print_json,
+    _writable_file,
+    common_options,
+)
+
+
+def _positive(ctx, param, value):
+    if value is not None and not value > 0:
+        raise click.BadParameter(f"expected a positive number, got {value}")
+    return value
+
+
+def _epoch_list(ctx, param, value):
+    if value is None:
+        return ()
+    try:
+        epochs = sorted({int(v.replace("_", "").replace(",", "")) for v in value.split(",") if v.strip()})
+    except ValueError:
+        raise click.BadParameter(f"expected epoch numbers separated by commas, e.g. 1,10,100, got {value!r}") from None
+    if not epochs or epochs[0] < 1:
+        raise click.BadParameter(f"expected epoch numbers of at least 1, got {value!r}")
+    return tuple(epochs)
+
+
+def _plot_target(ctx, param, value):
+    if value is None or value == "-":
+        return value
+    from ..render.plot import FILE_TYPES
+
+    if Path(value).suffix.lower() not in FILE_TYPES:
+        raise click.BadParameter(f"expected a file name ending in {' or '.join(FILE_TYPES)}, got {value!r}")
+    return _writable_file(ctx, param, value)
+
+
+@click.command()
+@common_options
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="How many epochs (forward pass, backprop, update) to run. Default: 8000, or the last of --snapshots.",
+)
+@click.option(
+    "--until",
+    "goal",
+    type=float,
+    default=None,
+    callback=_positive,
+    help="Stop at the first epoch whose Σ (summed cost) is below GOAL, e.g. 0.001.",
+)
+@click.option(
+    "--snapshots",
+    type=str,
+    default=None,
+    callback=_epoch_list,
+    metavar="N,N,...",
+    help='Also show the "After N epochs" view at each of these epochs, e.g. 1,10,100,1000,8000.',
+)
+@click.option(
+    "--plot",
+    "plot_to",
+    is_flag=False,
+    flag_value="-",
+    default=None,
+    callback=_plot_target,
+    metavar="[FILE]",
+    help="Draw the cost curve (Σ per epoch): in the terminal, or into FILE.png or FILE.svg.",
+)
+@click.option("--log-scale", is_flag=True, help="Plot Σ on a logarithmic scale.")
+@click.option(
+    "--save",
+    "save_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    callback=_writable_file,
+    help="Write the trained model to FILE (a model file every command reads).",
+)
+def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_scale, save_to):
+    """Repeat Steps 3-6: the "After N epochs" slide.
+
+    Shows the forward pass of epoch N (made with the weights after N - 1
+    updates) with its Σ, and the weights and biases after N updates.
+    Ctrl-C stops after the last completed epoch, shows it and still saves.
+
+    \b
+    Example:
+      nnstep train --epochs 8000
+      nnstep train --snapshots 1,10,100,1000,8000
+      nnstep train --plot curve.png --save trained.yaml
+      nnstep train --model model.yaml --data data.csv --targets Y
+      nnstep train --epochs 10000 --until 0.001
+      nnstep train --epochs 8000 --format markdown --output after-8000.md
+    """
+    if epochs is None:
+        epochs = max(snapshots, default=8000)
+    elif snapshots and snapshots[-1] > epochs:
+        raise click.BadParameter(
+            f"epoch {snapshots[-1]:,} is after the last epoch, {epochs:,} (--epochs)", param_hint="'--snapshots'"
+        )
+    result = _run_training(model, data, epochs, goal, show_progress=fmt != "json", snapshots=snapshots)
+    notes = []
+    missed = [n for n in snapshots if n > result.epochs]
+    if missed:
+        notes.append(
+            f"Not reached, training stopped at epoch {result.epochs:,}: snapshot"
+            f"{'s' if len(missed) > 1 else ''} {', '.join(f'{n:,}' for n in missed)}."
+        )
+    if result.interrupted:
+        notes.append(f"Interrupted (Ctrl-C): training stopped after epoch {result.epochs:,}, the last one completed.")
+    if save_to is not None:
+        from ..files.save import save_model
+
+        n = result.epochs
+        save_model(
+            save_to,
+            result.last.updated,
+            f"Trained by nnstep: the weights after {n:,} update{'s' if n != 1 else ''}.",
+            data.target_names if data.from_csv else None,
+        )
+        notes.append(f"Saved the model after {n:,} update{'s' if n != 1 else ''} to {save_to}.")
+    if plot_to is not None and plot_to != "-":
+        _plot_file(plot_to, result, goal, log_scale)
+        notes.append(f"Cost curve written to {plot_to}.")
+    if fmt == "json":
+        from ..render.report import train_json
+
+        _print_json(train_json(result))
+        for note in notes:
+            click.echo(note, err=True)
+    else:
+        from ..render import views
+
+        blocks = views.train_views(model, data, result, precision)
+        if goal is not None:
+            s, n = result.last, result.epochs
+            name = "Σ" if model.reduction == "sum" else "C(W)"
+            if result.goal_epoch is not None:
+                blocks.append(
+                    f"Goal reached: {name} = {s.cost.objective:.6g} < {goal:g} first at epoch {n:,}\n"
+                    f"(the forward pass made with the weights after {n - 1:,} updates)."
+                )
+            else:
+                blocks.append(
+                    f"Goal not reached: {name} is still {s.cost.objective:.6g} (not below {goal:g}) at epoch {n:,}."
+                )
+        _print(*blocks)
+        if plot_to == "-":
+            _plot_terminal(result, goal, log_scale)
+        for note in notes:
+            click.echo(note)
+    if result.interrupted:
+        sys.exit(130)
+
+
+def _plot_unavailable(library: str):
+    return click.ClickException(f"--plot needs {library}, which is not installed: pip install 'nnstep[plot]'")
+
+
+def _plot_terminal(result, goal, log_scale):
+    from ..render import plot
+
+    try:
+        text = plot.terminal_plot(result.costs, goal, result.goal_epoch, log=log_scale, color=sys.stdout.isatty())
+    except plot.PlotUnavailable as exc:
+        raise _plot_unavailable(str(exc)) from None
+    click.echo(text)
+
+
+def _plot_file(path, result, goal, log_scale):
+    from ..render import plot
+
+    try:
+        plot.save_plot(path, result.costs, goal, result.goal_epoch, log=log_scale)
+    except plot.PlotUnavailable as exc:
+        raise _plot_unavailable(str(exc)) from None
+
+
+def _run_training(model, data, epochs, goal, show_progress, snapshots=()):
+    """Train, with a progress bar on stderr when it is a terminal."""
+    from .. import network
+
+    try:
+        return _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots)
+    except network.Diverged as exc:
+        raise click.ClickException(f"{exc}; try a smaller --learning-rate") from None
+    except KeyboardInterrupt:
+        click.echo("Interrupted (Ctrl-C) before the first epoch completed: nothing to show or save.", err=True)
+        sys.exit(130)
+
+
+def _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots=()):
+    if not (show_progress and sys.stderr.isatty()):
+        return network.train(model, data.inputs, data.targets, epochs, goal, snapshots=snapshots)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("Training", total=epochs)
+        every = max(1, epochs // 100)
+
+        def tick(epoch: int) -> None:
+            if epoch % every == 0:
+                progress.update(task, completed=epoch)
+
+        return network.train(model, data.inputs, data.targets, epochs, goal, on_epoch=tick, snapshots=snapshots)

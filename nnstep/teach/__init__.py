@@ -1,0 +1,1 @@
+"""Comparing numbers people wrote with the ones nnstep computes: golden files and verify."""
