@@ -19,10 +19,18 @@ class Activation:
 
     name: str
     formula: str
+    derivative_formula: str | None  # f'(x) as the slides write it (Step 5), None where not elementwise
     f: Callable[[np.ndarray], np.ndarray]
     df: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
     output_only: bool = False
     trainable: bool = True
+    within_0_1: bool = False  # every f(x) lies in (0, 1), as log(yhat) of a cross-entropy needs
+
+    def problem(self, nodes: int) -> str | None:
+        """What makes this activation unusable on a layer of `nodes` nodes, if anything."""
+        if self.name == "softmax" and nodes < 2:
+            return "softmax needs at least 2 nodes on its layer (on one node it is always 1)"
+        return None
 
     def bpe(self, z: np.ndarray, a: np.ndarray, error: np.ndarray) -> np.ndarray:
         """BPE = dCost/dz from error = dCost/da: error * f'(z), or the Jacobian product for softmax."""
@@ -48,11 +56,15 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         # f(x) = 1 / (1 + e^-x); f'(x) = f(x)(1 - f(x))  (Step 5 a, convention 1)
-        Activation("sigmoid", "1 / (1 + e^-x)", _sigmoid, lambda z, a: a * (1.0 - a)),
-        Activation("tanh", "tanh(x)", np.tanh, lambda z, a: 1.0 - a * a),
-        Activation("relu", "max(0, x)", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(float)),
-        Activation("linear", "x", lambda z: z, lambda z, a: np.ones_like(z)),
-        Activation("softmax", "e^x_k / sum_j e^x_j", _softmax, None, output_only=True),
-        Activation("step", "1 if x > 0 else 0", lambda z: (z > 0).astype(float), None, trainable=False),
+        Activation(
+            "sigmoid", "1 / (1 + e^-x)", "f(x)(1 - f(x))", _sigmoid, lambda z, a: a * (1.0 - a), within_0_1=True
+        ),
+        Activation("tanh", "tanh(x)", "1 - f(x)^2", np.tanh, lambda z, a: 1.0 - a * a),
+        Activation(
+            "relu", "max(0, x)", "1 for x > 0, else 0", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(float)
+        ),
+        Activation("linear", "x", "1", lambda z: z, lambda z, a: np.ones_like(z)),
+        Activation("softmax", "e^x_k / sum_j e^x_j", None, _softmax, None, output_only=True, within_0_1=True),
+        Activation("step", "1 if x > 0 else 0", None, lambda z: (z > 0).astype(float), None, trainable=False),
     )
 }

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .names import OPTIMIZERS
+
 
 @dataclass(frozen=True)
 class Optimizer:
@@ -22,7 +24,7 @@ class Optimizer:
     epsilon: float = 1e-8
 
 
-NAMES = ("gd", "momentum", "adam")
+NAMES = OPTIMIZERS
 
 
 @dataclass

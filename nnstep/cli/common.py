@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..worked.notation import NOTATIONS  # light: the notation module imports no numpy, rich or yaml
+from .. import names  # light: no numpy, rich or yaml
 
 FORMATS = ["table", "json", "markdown", "latex", "csv", "html", "svg"]  # export.FORMATS after table and json
 
@@ -64,22 +64,20 @@ def _step(model, data):
 def _activation_list(ctx, param, value):
     if value is None:
         return None
-    names = [v.strip() for v in value.split(",")]
-    from ..activations import ACTIVATIONS
-
-    for name in names:
-        if name not in ACTIVATIONS:
-            raise click.BadParameter(f"expected names from {', '.join(ACTIVATIONS)}, got {name!r}")
-    return names[0] if len(names) == 1 else names
+    chosen = [v.strip() for v in value.split(",")]
+    for name in chosen:
+        if name not in names.ACTIVATIONS:
+            raise click.BadParameter(f"expected names from {', '.join(names.ACTIVATIONS)}, got {name!r}")
+    return chosen[0] if len(chosen) == 1 else chosen
 
 
 def _name_list(ctx, param, value):
     if value is None:
         return None
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    if not names:
+    columns = [v.strip() for v in value.split(",") if v.strip()]
+    if not columns:
         raise click.BadParameter(f"expected column names separated by commas, got {value!r}")
-    return names
+    return columns
 
 
 CONVENTIONS = {
@@ -109,26 +107,24 @@ def convention_options(f: Callable) -> Callable:
         ),
         click.option(
             "--cost",
-            type=click.Choice(
-                ["half_squared_error", "squared_error", "binary_cross_entropy", "categorical_cross_entropy"]
-            ),
+            type=click.Choice(names.COSTS),
             help="Cost of one observation (lecture: half_squared_error, 1/2 (yhat - y)^2).",
         ),
         click.option(
             "--reduction",
-            type=click.Choice(["sum", "mean"]),
+            type=click.Choice(names.REDUCTIONS),
             help="Costs and gradients summed (lecture) or averaged over observations.",
         ),
         click.option(
             "--update",
             "update_mode",
-            type=click.Choice(["batch", "online", "minibatch"]),
+            type=click.Choice(names.UPDATES),
             help="batch (lecture): one update per epoch; online: one per row; minibatch: one per --batch-size rows.",
         ),
         click.option("--batch-size", type=click.IntRange(min=1), help="Rows per update with --update minibatch."),
         click.option(
             "--layer-updates",
-            type=click.Choice(["simultaneous", "sequential"]),
+            type=click.Choice(names.LAYER_UPDATES),
             help="simultaneous (lecture), or sequential: output layer first, hidden errors through its new weights.",
         ),
         click.option(
@@ -136,7 +132,7 @@ def convention_options(f: Callable) -> Callable:
         ),
         click.option(
             "--optimizer",
-            type=click.Choice(["gd", "momentum", "adam"]),
+            type=click.Choice(names.OPTIMIZERS),
             help="gd (lecture), momentum or adam (default parameters; set others in the model file).",
         ),
         click.option(
@@ -207,7 +203,7 @@ def common_options(f: Callable) -> Callable:
     )
     @click.option(
         "--notation",
-        type=click.Choice(NOTATIONS),
+        type=click.Choice(names.NOTATIONS),
         default="slides",
         show_default=True,
         help="slides: input, error, BPE as in the lecture; matrix: z, a, δ = ∂J/∂z, W, b, J.",

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from .. import names
 from .common import (
     InputProblem,
     _name_list,
@@ -33,7 +34,7 @@ def _range(ctx, param, value):
 @click.option(
     "--method",
     "methods",
-    type=click.Choice(["grid", "random", "gd"]),
+    type=click.Choice(names.SEARCH_METHODS),
     multiple=True,
     help="grid, random (Monte Carlo) or gd (gradient descent); repeat to compare. Default: all three.",
 )

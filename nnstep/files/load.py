@@ -160,6 +160,10 @@ def load_model(path: str | Path, overrides: dict[str, Any] | None = None) -> Mod
     if lr <= 0:
         raise InputError(path, "learning_rate", f"expected a positive number, got {_show(lr)}")
     cost = _name(path, "cost", doc.get("cost", "half_squared_error"), COSTS)
+    output = ACTIVATIONS[activations[-1]]
+    problem = output.problem(layers[-1]) or COSTS[cost].problem(layers[-1], output.within_0_1)
+    if problem:
+        raise InputError(path, "activation" if output.problem(layers[-1]) else "cost", problem)
 
     weights = _require(path, doc, "weights")
     if not isinstance(weights, list) or len(weights) != n_weight_layers:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..names import NOTATIONS  # noqa: F401  (the names click offers)
 from .formula import Call, Expr, HalfSquare, Op, Paren, Sym
-
-NOTATIONS = ("slides", "matrix")
 
 # the slides' symbol -> the matrix form's
 SYMBOLS = {"input": "z", "X": "x", "w": "W", "bias": "b", "BPE": "δ", "error": "∂J/∂a", "Cost": "J"}

@@ -14,21 +14,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ..activations import ACTIVATIONS
+from ..costs import COSTS
 from ..dataset import Dataset
 from ..labels import Precision, fmt, fmt_significant, node_labels, target_text
 from .formula import Call, Expr, HalfSquare, Num, Op, Paren, Sym, elided_sum, latex, op, text, wrap
 from .hand import Values, exact_values, half_up, hand_values
-
-# f'(x) as the slides write it, for the note under Step 5 (activations.py holds the functions)
-# error_ON = dCost/dyhat, by cost (costs.py holds the functions)
-ERROR_FORMULAS = {
-    "half_squared_error": "yhat - y",
-    "squared_error": "2 (yhat - y)",
-    "binary_cross_entropy": "(yhat - y) / (yhat (1 - yhat))",
-    "categorical_cross_entropy": "-y / yhat",
-}
-
-DERIVATIVES = {"sigmoid": "f(x)(1 - f(x))", "tanh": "1 - f(x)^2", "relu": "1 for x > 0, else 0", "linear": "1"}
 
 
 @dataclass(frozen=True)
@@ -173,8 +164,6 @@ class _Builder:
         return sheets
 
     def _f_notes(self) -> tuple[str, ...]:
-        from ..activations import ACTIVATIONS
-
         names = self.m.activations
         if len(set(names)) == 1:
             return (f"f(x) = {ACTIVATIONS[names[0]].formula}",)
@@ -289,9 +278,11 @@ class _Builder:
                         fmt(bpe, p.bpe),
                     )
                 )
-        derivatives = sorted({f"f'(x) = {DERIVATIVES[n]}" for n in m.activations if n in DERIVATIVES})
+        derivatives = sorted(
+            {f"f'(x) = {ACTIVATIONS[n].derivative_formula}" for n in m.activations if ACTIVATIONS[n].derivative_formula}
+        )
         notes = (
-            f"error_ON = {ERROR_FORMULAS[m.cost]}; BPE = error × f'(input sum); error_H = BPE_ON × w_H->ON",
+            f"error_ON = {COSTS[m.cost].error_formula}; BPE = error × f'(input sum); error_H = BPE_ON × w_H->ON",
             *derivatives,
         )
         return [Sheet(f"Step 5: Backpropagation, row {self.row}", notes, tuple(items))]
