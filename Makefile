@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,plot]'
+	$(BIN)/pip install --quiet -e '.[test,plot,lint]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -19,6 +19,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# ruff (lint and format) and mypy, configured in pyproject.toml; .ci/run runs this too
+lint: $(STAMP)
+	$(BIN)/ruff check nnstep tests benchmarks
+	$(BIN)/ruff format --check nnstep tests benchmarks
+	$(BIN)/mypy
 
 # The speed ratios of the README (benchmarks/bench.py). OpenBLAS's core-type override is lifted
 # for this command alone, so that numpy runs the kernel of this processor; PyTorch is measured

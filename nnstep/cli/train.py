@@ -143,17 +143,7 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
 
         blocks = views.train_views(model, data, result, precision)
         if goal is not None:
-            s, n = result.last, result.epochs
-            name = "Σ" if model.reduction == "sum" else "C(W)"
-            if result.goal_epoch is not None:
-                blocks.append(
-                    f"Goal reached: {name} = {s.cost.objective:.6g} < {goal:g} first at epoch {n:,}\n"
-                    f"(the forward pass made with the weights after {n - 1:,} updates)."
-                )
-            else:
-                blocks.append(
-                    f"Goal not reached: {name} is still {s.cost.objective:.6g} (not below {goal:g}) at epoch {n:,}."
-                )
+            blocks.append(views.goal_note(model, result, goal))
         _print(*blocks)
         if plot_to == "-":
             _plot_terminal(result, goal, log_scale)

@@ -212,3 +212,15 @@ def counts_views(rows, slides: dict, per_weight: int, low: float, high: float, s
     table = TableData(title, tuple(Column(h) for h in headers), tuple(cells))
     notes = "\n".join(textwrap.fill(f"≠ slide erratum: {line}", 80, subsequent_indent="  ") for line in wrong)
     return [table, notes or None]
+
+
+def goal_note(model, result, goal: float) -> str:
+    """Whether training met `train --until GOAL`, and at which epoch (convention 6 of the lecture)."""
+    s, n = result.last, result.epochs
+    name = "Σ" if model.reduction == "sum" else "C(W)"
+    if result.goal_epoch is not None:
+        return (
+            f"Goal reached: {name} = {s.cost.objective:.6g} < {goal:g} first at epoch {n:,}\n"
+            f"(the forward pass made with the weights after {n - 1:,} updates)."
+        )
+    return f"Goal not reached: {name} is still {s.cost.objective:.6g} (not below {goal:g}) at epoch {n:,}."

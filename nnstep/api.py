@@ -1,0 +1,227 @@
+"""The Python API: the lecture's steps as methods, for notebooks and scripts.
+
+    >>> import nnstep
+    >>> net = nnstep.lecture()                 # the 2-3-1 example, all 10 rows
+    >>> round(net.forward().to_dict()["cost"]["sum"], 2)
+    1.55
+
+Each method returns a Result: `.to_dict()` is exactly the command's `--format json` output, and
+the result displays as the command's tables (in Jupyter, in a rich console, as Markdown). The
+layer above every other: it loads files (files/), calls the core and lays results out (render/).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+    from .network import Model
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one step shows: its JSON payload (`to_dict`) and its blocks (tables, worked formulas,
+    notes). `network` is the network after the step: the updated one for update and train."""
+
+    payload: dict[str, Any]
+    blocks: tuple[Any, ...]
+    title: str
+    network: Network | None = None
+    records: Any = field(default=None, repr=False)  # the core's records (Step or Training)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The command's `--format json` output: every number at full precision."""
+        return self.payload
+
+    def _shown(self) -> tuple[Any, ...]:
+        return tuple(b for b in self.blocks if b is not None)
+
+    def text(self) -> str:
+        """The tables as an 80-column terminal shows them, as plain text (no colour)."""
+        from .render.export import plain_text
+
+        return plain_text(self._shown(), self.title)
+
+    def __rich__(self) -> Any:
+        from rich.console import Group
+        from rich.text import Text
+
+        from .render.export import renderables
+
+        shown = renderables(self._shown())
+        parts: list[Any] = []
+        for k, r in enumerate(shown):
+            parts += [r, Text("")] if k < len(shown) - 1 else [r]
+        return Group(*parts)
+
+    def _repr_html_(self) -> str:
+        from .render.export import html
+
+        return html(self._shown(), self.title)
+
+    def _repr_markdown_(self) -> str:
+        from .render.export import markdown
+
+        return markdown(self._shown(), self.title)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"<nnstep.Result {self.title!r}: .to_dict() for the numbers, print() for the tables>"
+
+
+class Network:
+    """A model (layers, activations, weights, biases, conventions) and its data, as the CLI reads
+    them. Methods run one command each and leave the network as it is; update and train return
+    the changed network as `result.network`."""
+
+    def __init__(self, model: Model, data: Dataset):
+        self.model = model
+        self.data = data
+
+    def __repr__(self) -> str:
+        layers = "-".join(str(n) for n in self.model.layers)
+        return f"<nnstep.Network {layers}, {len(self.data):,} rows, learning rate {self.model.learning_rate:g}>"
+
+    def _step(self) -> Any:
+        from .network import step
+
+        return step(self.model, self.data.inputs, self.data.targets)
+
+    def forward(self, precision: int | None = None) -> Result:
+        """Steps 3-4: the forward pass and the cost of every observation (`nnstep forward`)."""
+        from .network import cost, forward
+        from .render import views
+        from .render.report import step_json
+        from .render.tables import precision_for
+
+        fp = forward(self.model, self.data.inputs)
+        c = cost(self.model, fp, self.data.targets)
+        blocks = views.forward_views(
+            self.model, self.data, fp, c, precision_for(precision), "Steps 3-4: Forward pass and cost"
+        )
+        return Result(step_json(self.model, fp, c), tuple(blocks), "nnstep forward", self, (fp, c))
+
+    def backprop(self, precision: int | None = None) -> Result:
+        """Step 5: the errors and BPEs of every node and row, and the gradients (`nnstep backprop`)."""
+        from .render import views
+        from .render.report import step_json
+        from .render.tables import precision_for
+
+        s = self._step()
+        blocks = views.backprop_views(self.model, self.data, s, precision_for(precision))
+        return Result(step_json(self.model, s.forward, s.cost, s.backward), tuple(blocks), "nnstep backprop", self, s)
+
+    def update(self, precision: int | None = None) -> Result:
+        """Step 6: one epoch's update of every weight and bias (`nnstep update`)."""
+        from .render import views
+        from .render.report import step_json
+        from .render.tables import precision_for, weights_table
+
+        s = self._step()
+        p = precision_for(precision)
+        blocks = [
+            weights_table(self.model.layers, self.model.weights, p, "Step 2: Weights before the update"),
+            *views.update_views(self.model, s, p, len(self.data)),
+        ]
+        payload = step_json(s.updated, s.forward, s.cost, s.backward)
+        return Result(payload, tuple(blocks), "nnstep update", Network(s.updated, self.data), s)
+
+    def step(self) -> Result:
+        """Steps 3-6 at once, as the bare `nnstep` shows them."""
+        from .labels import Precision
+        from .render import views
+        from .render.report import step_json
+
+        s = self._step()
+        p = Precision.slides()
+        m, d = self.model, self.data
+        blocks = [
+            *views.forward_views(m, d, s.forward, s.cost, p, "Steps 3-4: Forward pass and cost"),
+            *views.backprop_views(m, d, s, p),
+            *views.update_views(m, s, p, len(d)),
+        ]
+        payload = step_json(s.updated, s.forward, s.cost, s.backward)
+        return Result(payload, tuple(blocks), "nnstep", Network(s.updated, d), s)
+
+    def train(
+        self,
+        epochs: int | None = None,
+        until: float | None = None,
+        snapshots: Iterable[int] = (),
+        precision: int | None = None,
+    ) -> Result:
+        """Repeat Steps 3-6 (`nnstep train`): `epochs` (default 8000, or the last snapshot), stopping
+        at the first epoch whose cost is below `until`; "After N epochs" views at `snapshots`."""
+        from .network import train
+        from .render import views
+        from .render.report import train_json
+
+        shots = tuple(sorted(set(snapshots)))
+        if epochs is None:
+            epochs = max(shots, default=8000)
+        result = train(self.model, self.data.inputs, self.data.targets, epochs, until, snapshots=shots)
+        blocks = views.train_views(self.model, self.data, result, precision)
+        if until is not None:
+            blocks.append(views.goal_note(self.model, result, until))
+        trained = Network(result.last.updated, self.data)
+        return Result(train_json(result), tuple(blocks), "nnstep train", trained, result)
+
+
+def _conventions(conventions: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments -> model-file keys (the names the model file and `--help` use)."""
+    known = {
+        "activation", "cost", "reduction", "update", "batch_size", "layer_updates",
+        "update_biases", "optimizer", "learning_rate",
+    }  # fmt: skip
+    unknown = sorted(set(conventions) - known)
+    if unknown:
+        import difflib
+
+        hint = difflib.get_close_matches(unknown[0], known, n=1)
+        raise TypeError(
+            f"unknown convention {unknown[0]!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            + f"; expected one of {', '.join(sorted(known))}"
+        )  # fmt: skip
+    return {k: v for k, v in conventions.items() if v is not None}
+
+
+def load(
+    model: str | Path | None = None,
+    data: str | Path | None = None,
+    *,
+    targets: Iterable[str] | None = None,
+    **conventions: Any,
+) -> Network:
+    """Read a model file and a data file (YAML, or CSV with `targets`), as every command does; the
+    lecture's where one is not given. Conventions the CLI takes as options are keyword arguments,
+    e.g. load("model.yaml", "data.yaml", activation="tanh", learning_rate=0.1)."""
+    from .files import load as files
+
+    model_path = Path(model) if model is not None else files.lecture_file("model.yaml")
+    data_path = Path(data) if data is not None else files.lecture_file("data.yaml")
+    wanted = list(targets) if targets is not None else None
+    if wanted is None and data_path.suffix.lower() == ".csv":
+        wanted = files.model_targets(model_path)
+    m = files.load_model(model_path, _conventions(conventions))
+    d = files.load_data(data_path, wanted)
+    files.check_fit(m, d, model_path, data_path)
+    return Network(m, d)
+
+
+def lecture(**conventions: Any) -> Network:
+    """The lecture's 2-3-1 sigmoid example with its 10 rows (shipped inside the package)."""
+    return load(**conventions)
+
+
+def verify(golden: Iterable[str | Path] = ()) -> Any:
+    """Every number the lecture material prints, checked (`nnstep verify`): a report with
+    `.ok`, `.summary()` and `.as_json()`."""
+    from .teach.verify import verify as run
+
+    return run(tuple(Path(g) for g in golden))
