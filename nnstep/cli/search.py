@@ -87,6 +87,7 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
     """
     from .. import search as searching
     from ..render import views
+    from ..teach.verify import slide_counts
 
     low, high = bounds
     per_weight = searching.grid_size(low, high, step)
@@ -96,7 +97,7 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
             f"on [{low:g}, {high:g}]; expected a larger step"
         )
     if counts:
-        rows, slides = searching.count_table(per_weight), views.slide_counts(per_weight)
+        rows, slides = searching.count_table(per_weight), slide_counts(per_weight)
         if fmt == "json":
             return _print_json(
                 {

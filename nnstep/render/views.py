@@ -171,22 +171,6 @@ def train_views(model, data, result, precision):
     return views
 
 
-def slide_counts(per_weight: int) -> dict:
-    """The grid counts the slides of lecture 001 print (their code blocks, not the narration), from
-    the golden file that transcribes them, checked: {n: Check}. Empty unless the grid is the
-    lecture's 21 values per weight."""
-    from ..files.load import example_file
-    from ..teach.golden import check_file
-
-    slides = {}
-    if per_weight == 21:
-        golden, checks = check_file(example_file("golden", "grid_search.yaml"))
-        for c in checks:
-            if c.entry.source in (None, golden.source) and not c.entry.where.startswith("narration"):
-                slides.setdefault(c.entry.keys["dimensions"], c)
-    return slides
-
-
 def counts_views(rows, slides: dict, per_weight: int, low: float, high: float, step: float) -> list:
     """The table of per_weight^n for n = 1..16 and 100 beside the slides' numbers, and the errata."""
     import textwrap

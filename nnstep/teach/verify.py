@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files.load import DATA_DIR
+from ..files.load import DATA_DIR, example_file
 from ..render.tables import Column, TableData
 from .golden import Check, Entry, Golden, Unchecked, check_file
 
@@ -278,3 +278,16 @@ def tables(report: Report, errata_only: bool = False) -> list[TableData]:
         notes = tuple(f"Not checked: {u.where}: {u.printed!r}. {u.reason}" for u in r.unchecked)
         out.append(TableData(_file_heading(r), tuple(headers), rows, notes))
     return out
+
+
+def slide_counts(per_weight: int) -> dict:
+    """The grid counts the slides of lecture 001 print (their code blocks, not the narration), from
+    the golden file that transcribes them, checked: {n: Check}. Empty unless the grid is the
+    lecture's 21 values per weight."""
+    slides: dict[int, Check] = {}
+    if per_weight == 21:
+        golden, checks = check_file(example_file("golden", "grid_search.yaml"))
+        for c in checks:
+            if c.entry.source in (None, golden.source) and not c.entry.where.startswith("narration"):
+                slides.setdefault(c.entry.keys["dimensions"], c)
+    return slides
