@@ -86,7 +86,7 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
       nnstep search --counts
     """
     from .. import search as searching
-    from ..render import views
+    from ..render import report, views
     from ..teach.verify import slide_counts
 
     low, high = bounds
@@ -99,21 +99,7 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
     if counts:
         rows, slides = searching.count_table(per_weight), slide_counts(per_weight)
         if fmt == "json":
-            return _print_json(
-                {
-                    "per_weight": per_weight,
-                    "range": [low, high],
-                    "step": step,
-                    "counts": [
-                        {
-                            "n": n,
-                            "count": c,
-                            "slides": slides[n].entry.show(slides[n].entry.printed) if n in slides else None,
-                        }
-                        for n, c in rows
-                    ],
-                }
-            )
+            return _print_json(report.counts_json(per_weight, low, high, step, rows, slides))
         return _print(*views.counts_views(rows, slides, per_weight, low, high, step))
     try:
         chosen = searching.choose(model, params)
@@ -134,25 +120,5 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
     grid_size = searching.grid_count(per_weight, len(chosen))
     marks = searching.checkpoints(budget, [grid_size] if "grid" in curves else [])
     if fmt == "json":
-        return _print_json(
-            {
-                "parameters": [p.name for p in chosen],
-                "budget": budget,
-                "range": [low, high],
-                "step": step,
-                "grid_points": grid_size,
-                "refused": None
-                if refused is None
-                else {"method": "grid", "count": refused.count, "message": str(refused)},
-                "methods": {
-                    name: {
-                        "evaluations": c.evaluations,
-                        "best": c.best_after(c.evaluations),
-                        "values": dict(zip((p.name for p in chosen), c.values.tolist())),
-                        "curve": [[k, c.best_after(k)] for k in marks],
-                    }
-                    for name, c in curves.items()
-                },
-            }
-        )
+        return _print_json(report.search_json(chosen, budget, low, high, step, grid_size, refused, curves, marks))
     _print(*views.search_views(model, chosen, curves, marks, refused, precision, low, high, step, per_weight, seed))

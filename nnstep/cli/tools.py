@@ -81,14 +81,9 @@ def normalize(data_path, targets, decimals, unrounded, output, fmt):
     if fmt == "yaml":
         return click.echo(text, nl=False)
     if fmt == "json":
-        return _print_json(
-            {
-                "columns": columns,
-                "means": dict(zip(data.input_names, z.means.tolist())),
-                "stds": dict(zip(data.input_names, z.stds.tolist())),
-                "rows": rows,
-            }
-        )
+        from ..render.report import normalize_json
+
+        return _print_json(normalize_json(columns, data.input_names, z, rows))
     from ..render.tables import normalize_tables
 
     _print(*normalize_tables(data, z, None if unrounded else decimals))
@@ -122,15 +117,9 @@ def gradcheck(model, data, precision, fmt):
 
     rows = [(name(k, l, i), a, n, r) for k, l, i, a, n, r in check.rows]
     if fmt == "json":
-        return _print_json(
-            {
-                "parameters": [
-                    {"name": r[0], "backprop": r[1], "finite_difference": r[2], "relative_difference": r[3]}
-                    for r in rows
-                ],
-                "largest_relative_difference": check.largest,
-            }
-        )
+        from ..render.report import gradcheck_json
+
+        return _print_json(gradcheck_json(rows, check.largest))
     from ..render.tables import gradcheck_table
 
     verdict = "backprop agrees with finite differences" if check.largest < 1e-6 else "CHECK THE GRADIENTS"

@@ -66,3 +66,57 @@ def train_json(result) -> dict[str, Any]:
             for n, snap in result.snapshots
         ]
     return out
+
+
+def counts_json(per_weight: int, low: float, high: float, step: float, rows, slides: dict) -> dict[str, Any]:
+    """`nnstep search --counts`: per_weight^n for each n, beside the number the slides print."""
+    return {
+        "per_weight": per_weight,
+        "range": [low, high],
+        "step": step,
+        "counts": [
+            {"n": n, "count": c, "slides": slides[n].entry.show(slides[n].entry.printed) if n in slides else None}
+            for n, c in rows
+        ],
+    }
+
+
+def search_json(chosen, budget: int, low: float, high: float, step: float, grid_size: int, refused, curves, marks):
+    """`nnstep search`: each method's best cost after every checkpoint, and the values it found."""
+    return {
+        "parameters": [p.name for p in chosen],
+        "budget": budget,
+        "range": [low, high],
+        "step": step,
+        "grid_points": grid_size,
+        "refused": None if refused is None else {"method": "grid", "count": refused.count, "message": str(refused)},
+        "methods": {
+            name: {
+                "evaluations": c.evaluations,
+                "best": c.best_after(c.evaluations),
+                "values": dict(zip((p.name for p in chosen), c.values.tolist())),
+                "curve": [[k, c.best_after(k)] for k in marks],
+            }
+            for name, c in curves.items()
+        },
+    }
+
+
+def normalize_json(columns, input_names, z, rows) -> dict[str, Any]:
+    """`nnstep normalize` (Step 1 a): the means, sample standard deviations and the z-scored rows."""
+    return {
+        "columns": columns,
+        "means": dict(zip(input_names, z.means.tolist())),
+        "stds": dict(zip(input_names, z.stds.tolist())),
+        "rows": rows,
+    }
+
+
+def gradcheck_json(rows, largest: float) -> dict[str, Any]:
+    """`nnstep gradcheck`: backprop's gradient, the central difference and their relative difference."""
+    return {
+        "parameters": [
+            {"name": r[0], "backprop": r[1], "finite_difference": r[2], "relative_difference": r[3]} for r in rows
+        ],
+        "largest_relative_difference": largest,
+    }
