@@ -102,7 +102,7 @@ class Objective:
         bs = [np.repeat(b[None, None], k, axis=0) for b in m.biases]
         for i, p in enumerate(self.chosen):
             if p.kind == "w":
-                ws[p.layer][(slice(None), *p.index)] = values[:, i]
+                ws[p.layer][:, p.index[0], p.index[1]] = values[:, i]
             else:
                 bs[p.layer][:, 0, p.index[0]] = values[:, i]
         a = self.inputs
