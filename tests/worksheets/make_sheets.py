@@ -857,9 +857,10 @@ def build() -> dict[str, str]:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, text in build().items():
+    files = build()
+    for name, text in files.items():
         (OUT / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(build())} files to {OUT.relative_to(ROOT)}", file=sys.stderr)
+    print(f"wrote {len(files)} files to {OUT.relative_to(ROOT)}", file=sys.stderr)
 
 
 if __name__ == "__main__":
