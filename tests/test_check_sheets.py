@@ -189,3 +189,12 @@ def test_bad_sheets_are_refused_with_one_line(name):
     assert "Traceback" not in result.stderr
     assert name in lines[0], lines[0]
     assert f"line {BAD_EXPECTED[name]['line']}" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("name", ["sign.csv", "correct_3dp.csv", "slides_printed.csv"])
+def test_the_table_output_fits_80_columns_and_exits_alike(name):
+    result = CliRunner().invoke(main, ["check", str(LECTURE / name)], env=ENV)
+    assert result.exit_code == EXPECTED[name]["exit_code"], result.output
+    assert result.stderr == ""
+    assert result.stdout.strip()
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80

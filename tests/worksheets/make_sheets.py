@@ -10,7 +10,7 @@ nothing from nnstep. The conventions, as the slides use them:
     error_H   = BPE_ON * w_H->ON                    (the weights before any update)
     gradient  = sum over the 10 rows of BPE_to * a_from   (of BPE_node for a bias: summed, not averaged)
     weight    = w - 0.5 * gradient                  (the full-batch update, learning rate 0.5)
-    one row   = w - 0.5 * BPE_to,1 * a_from,1       (the slides' worked step on row 1)
+    one row   = w - 0.5 * BPE_to,r * a_from,r       (the slides' worked step, on row 1 here)
 
 A student is simulated cell by cell. On a hand-rounded sheet every answer is rounded (half up) to
 its written precision and the rounded number is what later cells use, as with a calculator; the
@@ -33,6 +33,7 @@ The sheets, in fixtures/worksheets/lecture/ (expected verdicts in expected.yaml 
         row 1 (-0.026 for -0.028, arithmetic) and the Step 5 Cost column, printed as (yhat - y)^2
         (factor_2).
     sign                       error_ON = y - yhat instead of yhat - y (row 1).
+    sign_batch                 the same in all 10 rows, carried through the gradients and the update.
     factor_2_cost              every Cost_i = (yhat - y)^2, without the 1/2; Sigma and C(W) from them.
     factor_2_error             error_ON = 2 (yhat - y), the derivative of the cost without the 1/2.
     missing_derivative         BPE_ON = error_ON, without f'(input_ON).
@@ -243,9 +244,9 @@ def method(key: Key, g: Callable[[Key], float], sheet: set, a1a: bool = False) -
         grad = ("gradient_bias", node, None)
         return B0[to] - ALPHA * (g(grad) if grad in sheet else method(grad, g, sheet))
     if q == "weight_one_row":
-        return W0[(frm, to)] - ALPHA * g(("bpe", to, 1)) * act(frm, 1, g)
+        return W0[(frm, to)] - ALPHA * g(("bpe", to, row)) * act(frm, row, g)
     if q == "bias_one_row":
-        return B0[to] - ALPHA * g(("bpe", to, 1))
+        return B0[to] - ALPHA * g(("bpe", to, row))
     raise ValueError(key)
 
 
@@ -278,7 +279,7 @@ def backprop(rows, hidden=True) -> list[Key]:
 
 
 def one_row(weights=WEIGHTS, biases=NODES) -> list[Key]:
-    return [("weight_one_row", wkey(*w), None) for w in weights] + [("bias_one_row", b, None) for b in biases]
+    return [("weight_one_row", wkey(*w), 1) for w in weights] + [("bias_one_row", b, 1) for b in biases]
 
 
 SUMS = [("cost_sum", None, None), ("cost_mean", None, None)]
@@ -313,7 +314,7 @@ def deps(key: Key, sheet: set) -> list[Key]:
     if q in ("weight", "bias"):
         grad = ("gradient_weight" if q == "weight" else "gradient_bias", node, None)
         return [grad] if grad in sheet else deps(grad, sheet)
-    return [("bpe", to, 1)] + ([("activation", frm, 1)] if frm in HIDDEN else [])
+    return [("bpe", to, row)] + ([("activation", frm, row)] if frm in HIDDEN else [])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +387,7 @@ def candidates(key: Key, g: Callable[[Key], float], sheet: set) -> dict[str, lis
     if q == "error" and node in HIDDEN:
         bpe = g(("bpe", "ON", row))
         out["updated_weights_too_early"] = [bpe * exact(("weight", f"{node}-ON", None))]
-        out["updated_weights_too_early"].append(bpe * exact(("weight_one_row", f"{node}-ON", None)))
+        out["updated_weights_too_early"].append(bpe * exact(("weight_one_row", f"{node}-ON", 1)))
     if q in ("cost_sum", "gradient_weight", "gradient_bias", "weight", "bias"):
         grad = {"weight": "gradient_weight", "bias": "gradient_bias"}.get(q)
         if grad:
@@ -486,7 +487,7 @@ def sheets() -> list[Sheet]:
             ROW1,
             slides,
             False,
-            blanks=(("cost", None, 1), ("error", "H2", 1), ("weight_one_row", "IN2-H3", None)),
+            blanks=(("cost", None, 1), ("error", "H2", 1), ("weight_one_row", "IN2-H3", 1)),
             all_correct=True,
         )
     )
@@ -500,6 +501,17 @@ def sheets() -> list[Sheet]:
     e_on = ("error", "ON", 1)
     bpe_on = ("bpe", "ON", 1)
     mistake("sign", "error_ON = y - yhat instead of yhat - y", ROW1, uniform(3), e_on, "sign", MISTAKES["sign"])
+    errors_on = [("error", "ON", r) for r in ROWS]
+    mistake(
+        "sign_batch",
+        "error_ON = y - yhat in every row; BPEs, gradients and the full-batch update from them",
+        forward(ROWS) + backprop(ROWS) + GRADIENTS + UPDATED,
+        uniform(3),
+        errors_on[0],
+        "sign",
+        MISTAKES["sign"],
+        more=errors_on[1:],
+    )
     costs = [("cost", None, r) for r in ROWS]
     mistake(
         "factor_2_cost",
@@ -582,7 +594,7 @@ def sheets() -> list[Sheet]:
         "missing_bias",
         MISTAKES["missing_bias"],
     )
-    upd = ("weight_one_row", "H1-ON", None)
+    upd = ("weight_one_row", "H1-ON", 1)
     row1_to_h1on = forward([1]) + backprop([1]) + [upd]
     mistake(
         "missing_learning_rate",
@@ -696,10 +708,10 @@ SLIDES_PRINTED += [
     (("bias", "H2", None), "-0.238"),
     (("bias", "H3", None), "0.386"),
     (("bias", "ON", None), "-0.327"),  # printed -0.327 on every slide but one, which copies H3's 0.386
-    (("weight_one_row", "IN1-H1", None), "-0.202"),
-    (("weight_one_row", "H1-ON", None), "-0.608"),
-    (("weight_one_row", "H2-ON", None), "-0.606"),
-    (("bias_one_row", "ON", None), "-0.613"),
+    (("weight_one_row", "IN1-H1", 1), "-0.202"),
+    (("weight_one_row", "H1-ON", 1), "-0.608"),
+    (("weight_one_row", "H2-ON", 1), "-0.606"),
+    (("bias_one_row", "ON", 1), "-0.613"),
 ]
 SLIDES_WRONG = {
     ("input_sum", "H2", 1): "arithmetic",
