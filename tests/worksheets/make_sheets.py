@@ -51,13 +51,16 @@ The sheets, in fixtures/worksheets/lecture/ (expected verdicts in expected.yaml 
     wrong_direction_batch      full-batch bias_ON = b + 0.5 gradient.
     wrong_row                  the output of row 9 copied from row 10.
     swapped_weights            input_H2 of row 1 = X1 * w_IN2->H2 + X2 * w_IN1->H2 + b_H2.
-    arithmetic                 a_H3 of row 1 written 0.782 for 0.882 (a slip no known mistake explains).
+    arithmetic                 a_H3 of row 1 written 0.7820 for 0.8815 (a slip no known mistake explains).
 
 Run `python tests/worksheets/make_sheets.py` to write the sheets and expected.yaml again; the tests
 check that the files agree with this script. The script also checks its numbers against the
 slides' printed ones, and that each mistake is unambiguous: far (more than 3 units in the last
 place) from the right value, from what the right method gives from the sheet's other cells, and
-from what every other modelled mistake would give.
+from what every other modelled mistake would give. Mistake sheets are worked at 3 decimals, or at
+4 where a carried mistake would otherwise vanish in the rounding (derivative_argument_activation,
+updated_weights_too_early, missing_bias, swapped_weights, arithmetic). The one-row steps
+(weight_one_row, bias_one_row) carry the row they are worked on: 1.
 """
 
 from __future__ import annotations
