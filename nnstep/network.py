@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from . import regularization
 from .activations import ACTIVATIONS
 from .costs import COSTS
 from .optimizers import Optimizer, OptimizerState, descend
@@ -28,6 +29,8 @@ class Model:
 
     weights[l][i, j] is the weight from node i of layer l to node j of layer l + 1;
     biases[l][j] is the bias of node j of layer l + 1; activations[l] names f of layer l + 1.
+    `optimizer_state` is what momentum or Adam remembered when these weights were made (None:
+    nothing yet); it is never changed in place.
     """
 
     layers: tuple[int, ...]
@@ -43,6 +46,14 @@ class Model:
     update_biases: bool = True
     has_biases: bool = True  # False: a network without biases (they stay 0 and are not shown)
     optimizer: Optimizer = Optimizer()
+    regularization: str = "none"  # none (the lecture), l2 or l1: a penalty on the weights
+    lambda_: float = 0.0  # the penalty's strength λ
+    regularize_biases: bool = False  # the biases are left out of the penalty unless asked
+    optimizer_state: OptimizerState | None = None
+
+    def fresh_state(self) -> OptimizerState:
+        """A state to continue from: a copy of the one the model carries, else an empty one."""
+        return OptimizerState() if self.optimizer_state is None else self.optimizer_state.copy()
 
 
 @dataclass(frozen=True)
@@ -65,12 +76,14 @@ class ForwardPass:
 @dataclass(frozen=True)
 class CostSummary:
     """Step 4: the cost of every observation, their sum (the slides' Sigma), their mean C(W), and
-    the objective that training minimizes (the sum or the mean, by the model's reduction)."""
+    the objective J that training minimizes: the sum or the mean (by the model's reduction), plus
+    the regularisation penalty (0 without regularisation)."""
 
     observations: np.ndarray
     sum: float
     mean: float
     objective: float
+    penalty: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,9 @@ class Backward:
     bpes: list[np.ndarray]
     weight_gradients: list[np.ndarray]
     bias_gradients: list[np.ndarray]
+    # the regularisation penalty's part of the gradients above (None without regularisation)
+    weight_penalties: list[np.ndarray] | None = None
+    bias_penalties: list[np.ndarray] | None = None
 
 
 def forward(model: Model, inputs: np.ndarray) -> ForwardPass:
@@ -97,11 +113,16 @@ def forward(model: Model, inputs: np.ndarray) -> ForwardPass:
 
 
 def cost(model: Model, fp: ForwardPass, targets: np.ndarray) -> CostSummary:
-    """Step 4: Cost_i per observation, Sigma = sum_i Cost_i, C(W) = Sigma / N."""
+    """Step 4: Cost_i per observation, Sigma = sum_i Cost_i, C(W) = Sigma / N, and
+    J = Sigma + λ/2 Σ w² (sum) or C(W) + λ/(2N) Σ w² (mean) with L2 regularisation."""
     per_row = COSTS[model.cost].per_observation(fp.output, targets)
     total = float(per_row.sum())
     mean = total / len(per_row)
-    return CostSummary(per_row, total, mean, total if model.reduction == "sum" else mean)
+    data = total if model.reduction == "sum" else mean
+    if not regularization.regularized(model):
+        return CostSummary(per_row, total, mean, data)
+    penalty = regularization.penalty(model, len(per_row))
+    return CostSummary(per_row, total, mean, data + penalty, penalty)
 
 
 def backprop(
@@ -109,15 +130,21 @@ def backprop(
     fp: ForwardPass,
     targets: np.ndarray,
     descend_layer: Callable[[int, np.ndarray, np.ndarray], np.ndarray] | None = None,
+    rows: int | None = None,
 ) -> Backward:
     """Step 5: error_ON = dC/dyhat; BPE = error * f'(z); error_H = BPE_next W^T; gradients summed
-    over observations (divided by their number with reduction "mean").
+    over observations (divided by their number with reduction "mean"), plus the regularisation
+    penalty's gradient: λ w (sum) or (λ/n) w (mean) for L2, n = `rows` (default: the rows given).
 
     `descend_layer(layer, grad_w, grad_b)`, when given, is called as soon as a layer's gradients are
     known and returns the weights the error propagates back through (the updated ones for
     sequential layer updates)."""
     n_layers = len(model.weights)
     scale = 1.0 / len(targets) if model.reduction == "mean" else 1.0
+    pen_w = pen_b = None
+    if regularization.regularized(model):
+        n = len(targets) if rows is None else rows
+        pen_w, pen_b = regularization.weight_gradients(model, n), regularization.bias_gradients(model, n)
     errors: list[np.ndarray] = [np.empty(0)] * n_layers
     bpes: list[np.ndarray] = [np.empty(0)] * n_layers
     grad_w: list[np.ndarray] = [np.empty(0)] * n_layers
@@ -132,17 +159,34 @@ def backprop(
         if scale != 1.0:
             grad_w[layer] *= scale
             grad_b[layer] *= scale
+        if pen_w is not None and pen_b is not None:
+            grad_w[layer] += pen_w[layer]
+            grad_b[layer] += pen_b[layer]
         through = model.weights[layer] if descend_layer is None else descend_layer(layer, grad_w[layer], grad_b[layer])
         error = bpe @ through.T
-    return Backward(errors, bpes, grad_w, grad_b)
+    return Backward(errors, bpes, grad_w, grad_b, pen_w, pen_b)
+
+
+def per_row_gradients(model: Model, fp: ForwardPass, bw: Backward) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Step 5 before the sum: each observation's dCost_i/dw = BPE_to,i a_from,i (weights[l][i] is
+    row i's matrix, from x to) and dCost_i/db = BPE_i, neither averaged nor regularised."""
+    weights = [fp.layer_inputs(l)[:, :, None] * bpe[:, None, :] for l, bpe in enumerate(bw.bpes)]
+    return weights, [bpe.copy() for bpe in bw.bpes]
 
 
 def descend_batch(
-    model: Model, fp: ForwardPass, targets: np.ndarray, state: OptimizerState | None = None
+    model: Model,
+    fp: ForwardPass,
+    targets: np.ndarray,
+    state: OptimizerState | None = None,
+    rows: int | None = None,
 ) -> tuple[Backward, Model]:
     """Steps 5-6 on one batch: backpropagation, and one update of every weight and bias by the
-    model's optimizer (Step 6: w -= lr * sum_i BPE_to,i a_from,i; b -= lr * sum_i BPE_node,i)."""
-    state = state if state is not None else OptimizerState()
+    model's optimizer (Step 6: w -= lr * sum_i BPE_to,i a_from,i; b -= lr * sum_i BPE_node,i).
+
+    `state` (changed in place) defaults to a copy of the model's; the updated model carries a
+    snapshot of it. `rows` is the n of the regularisation penalty (default: the batch's rows)."""
+    state = state if state is not None else model.fresh_state()
     state.steps += 1
     weights, biases = list(model.weights), list(model.biases)
     opt, lr = model.optimizer, model.learning_rate
@@ -153,8 +197,8 @@ def descend_batch(
             biases[layer] = descend(opt, lr, f"b{layer}", model.biases[layer], grad_b, state)
         return weights[layer] if model.layer_updates == "sequential" else model.weights[layer]
 
-    bw = backprop(model, fp, targets, descend_layer)
-    return bw, replace(model, weights=tuple(weights), biases=tuple(biases))
+    bw = backprop(model, fp, targets, descend_layer, rows)
+    return bw, replace(model, weights=tuple(weights), biases=tuple(biases), optimizer_state=state.copy())
 
 
 def batches(rows: int, model: Model) -> list[slice]:
@@ -184,11 +228,11 @@ def step(model: Model, inputs: np.ndarray, targets: np.ndarray, state: Optimizer
     if model.update == "batch":
         bw, updated = descend_batch(model, fp, targets, state)
         return Step(model, fp, c, bw, updated)
-    state = state if state is not None else OptimizerState()
+    state = state if state is not None else model.fresh_state()
     bw = backprop(model, fp, targets)
-    updated = model
-    for rows in batches(len(inputs), model):
-        _, updated = descend_batch(updated, forward(updated, inputs[rows]), targets[rows], state)
+    updated, n = model, len(inputs)
+    for rows in batches(n, model):
+        _, updated = descend_batch(updated, forward(updated, inputs[rows]), targets[rows], state, n)
     return Step(model, fp, c, bw, updated)
 
 
@@ -284,12 +328,14 @@ def _run(
 
 def fast_path_applies(model: Model) -> bool:
     """The fast path covers the lecture's conventions: one full-batch plain gradient-descent update
-    per epoch with every layer updated from the same forward pass, elementwise f' and dC/dyhat."""
+    per epoch with every layer updated from the same forward pass, elementwise f' and dC/dyhat,
+    no regularisation."""
     return (
         model.update == "batch"
         and model.optimizer.name == "gd"
         and (model.layer_updates == "simultaneous" or len(model.weights) == 1)
         and all(ACTIVATIONS[name].df is not None for name in model.activations)
+        and not regularization.regularized(model)
     )
 
 
@@ -301,7 +347,7 @@ class _GeneralLoop:
 
     def __init__(self, model: Model, inputs: np.ndarray, targets: np.ndarray):
         self.model, self.inputs, self.targets = model, inputs, targets
-        self.state = OptimizerState()
+        self.state = model.fresh_state()
         self.completed = 0
         self.done: Step | None = None  # the Step of epoch `completed`
         self.current: Step | None = None

@@ -32,8 +32,30 @@ class OptimizerState:
     """What momentum and Adam remember between updates, per parameter array, and the step count."""
 
     steps: int = 0
-    first: dict[str, np.ndarray] = field(default_factory=dict)
-    second: dict[str, np.ndarray] = field(default_factory=dict)
+    first: dict[str, np.ndarray] = field(default_factory=dict)  # momentum's velocity v, Adam's m
+    second: dict[str, np.ndarray] = field(default_factory=dict)  # Adam's v
+
+    def copy(self) -> OptimizerState:
+        """A snapshot that later updates do not change."""
+        return OptimizerState(
+            self.steps,
+            {k: np.array(v) for k, v in self.first.items()},
+            {k: np.array(v) for k, v in self.second.items()},
+        )
+
+
+def keeps_state(opt: Optimizer) -> bool:
+    """Whether the optimizer remembers anything between updates (momentum and Adam do, gd not)."""
+    return opt.name != "gd"
+
+
+def corrected(opt: Optimizer, state: OptimizerState) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Adam's bias-corrected moments of the last update: mhat = m / (1 - b1^t), vhat = v / (1 - b2^t)."""
+    t = state.steps
+    return (
+        {k: m / (1 - opt.beta1**t) for k, m in state.first.items()},
+        {k: v / (1 - opt.beta2**t) for k, v in state.second.items()},
+    )
 
 
 def descend(

@@ -90,6 +90,9 @@ CONVENTIONS = {
     "layer_updates": ("layer_updates", "--layer-updates"),
     "update_biases": ("update_biases", "--update-biases"),
     "optimizer": ("optimizer", "--optimizer"),
+    "regularization": ("regularization", "--regularization"),
+    "lambda_": ("lambda", "--lambda"),
+    "regularize_biases": ("regularize_biases", "--regularize-biases"),
     "learning_rate": ("learning_rate", "--learning-rate"),
 }
 OPTION_OF_KEY = {key: flag for key, flag in CONVENTIONS.values()}
@@ -134,6 +137,22 @@ def convention_options(f: Callable) -> Callable:
             "--optimizer",
             type=click.Choice(names.OPTIMIZERS),
             help="gd (lecture), momentum or adam (default parameters; set others in the model file).",
+        ),
+        click.option(
+            "--regularization",
+            type=click.Choice(names.REGULARIZATIONS),
+            help="none (lecture); l2: J + λ/2 Σ w², gradient + λ w; l1: J + λ Σ |w| (both / n with --reduction mean).",
+        ),
+        click.option(
+            "--lambda",
+            "lambda_",
+            type=click.FloatRange(min=0),
+            help="The regularisation strength λ (with --regularization).",
+        ),
+        click.option(
+            "--regularize-biases/--exempt-biases",
+            default=None,
+            help="Put the biases into the penalty too, or leave them out (default).",
         ),
         click.option(
             "--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Learning rate (lecture: 0.5)."

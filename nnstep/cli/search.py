@@ -101,6 +101,11 @@ def search(model, data, precision, fmt, methods, params, bounds, step, budget, s
         if fmt == "json":
             return _print_json(report.counts_json(per_weight, low, high, step, rows, slides))
         return _print(*views.counts_views(rows, slides, per_weight, low, high, step))
+    if model.regularization != "none":
+        raise InputProblem(
+            "search compares the cost of the data (Σ or C(W)); it does not take a regularisation penalty: "
+            "leave out regularization"
+        )
     try:
         chosen = searching.choose(model, params)
     except ValueError as exc:

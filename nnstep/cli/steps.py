@@ -49,7 +49,12 @@ def forward(model, data, precision, fmt, work):
 @click.command()
 @common_options
 @work_options
-def backprop(model, data, precision, fmt, work):
+@click.option(
+    "--per-row",
+    is_flag=True,
+    help="Also show each observation's gradients before they are summed (JSON: gradients_per_row).",
+)
+def backprop(model, data, precision, fmt, work, per_row):
     """Step 5: backpropagation errors of every node and observation.
 
     Err ON = yhat - y, BPE = Err × f'(input sum), Err H = BPE ON × w(H → ON),
@@ -59,6 +64,7 @@ def backprop(model, data, precision, fmt, work):
     Example:
       nnstep backprop
       nnstep backprop --precision 5
+      nnstep backprop --per-row
       nnstep backprop --show-work --node H1
       nnstep backprop --round-intermediates 2
     """
@@ -68,12 +74,13 @@ def backprop(model, data, precision, fmt, work):
 
     s = _step(model, data)
     if fmt == "json":
-        from ..render.report import step_json
+        from ..render.report import per_row_json, step_json
 
-        return _print_json(step_json(model, s.forward, s.cost, s.backward))
+        extra = per_row_json(model, s.forward, s.backward) if per_row else {}
+        return _print_json(step_json(model, s.forward, s.cost, s.backward, **extra))
     from ..render import views
 
-    _print(*views.backprop_views(model, data, s, precision_for(precision)))
+    _print(*views.backprop_views(model, data, s, precision_for(precision), per_row))
 
 
 @click.command()

@@ -57,7 +57,8 @@ def _plot_target(ctx, param, value):
     type=float,
     default=None,
     callback=_positive,
-    help="Stop at the first epoch whose Σ (summed cost) is below GOAL, e.g. 0.001.",
+    help="Stop at the first epoch whose Σ (summed cost; C(W) with --reduction mean, J with "
+    "regularisation) is below GOAL, e.g. 0.001.",
 )
 @click.option(
     "--snapshots",

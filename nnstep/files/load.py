@@ -14,6 +14,7 @@ import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -23,9 +24,10 @@ import yaml
 from ..activations import ACTIVATIONS
 from ..costs import COSTS
 from ..dataset import Dataset
+from ..names import REGULARIZATIONS
 from ..network import Model
 from ..optimizers import NAMES as OPTIMIZERS
-from ..optimizers import Optimizer
+from ..optimizers import Optimizer, OptimizerState
 
 
 class InputError(Exception):
@@ -135,6 +137,28 @@ def _name(path: str | Path, key: str, value: Any, known: Sequence[str]) -> str:
     return value
 
 
+# Every key a model file may hold (design, weights, conventions, optimizer state, CSV targets).
+MODEL_KEYS = (
+    "layers",
+    "activation",
+    "learning_rate",
+    "cost",
+    "weights",
+    "biases",
+    "reduction",
+    "update",
+    "batch_size",
+    "layer_updates",
+    "update_biases",
+    "optimizer",
+    "regularization",
+    "lambda",
+    "regularize_biases",
+    "optimizer_state",
+    "targets",
+)
+
+
 def load_model(path: str | Path, overrides: dict[str, Any] | None = None) -> Model:
     """Read a model file: layers, activation, learning_rate, weights and biases, and the optional
     convention keys, all checked. `overrides` (from command-line options) replace file keys."""
@@ -172,7 +196,7 @@ def load_model(path: str | Path, overrides: dict[str, Any] | None = None) -> Mod
     biases = doc["biases"] if has_biases else [[0.0] * n for n in layers[1:]]
     if not isinstance(biases, list) or len(biases) != n_weight_layers:
         raise InputError(path, "biases", f"expected {n_weight_layers} lists (one per layer after the input layer)")
-    return Model(
+    model = Model(
         layers=tuple(layers),
         weights=tuple(_matrix(path, f"weights[{l}]", w, layers[l], layers[l + 1]) for l, w in enumerate(weights)),
         biases=tuple(_vector(path, f"biases[{l}]", b, layers[l + 1]) for l, b in enumerate(biases)),
@@ -182,6 +206,9 @@ def load_model(path: str | Path, overrides: dict[str, Any] | None = None) -> Mod
         has_biases=has_biases,
         **_conventions(path, doc),
     )
+    if doc.get("optimizer_state") is not None:
+        model = replace(model, optimizer_state=_optimizer_state(path, doc["optimizer_state"], model))
+    return model
 
 
 def _choice(path: str | Path, doc: dict, key: str, choices: tuple[str, ...]) -> str:
@@ -201,6 +228,7 @@ def _conventions(path: str | Path, doc: dict) -> dict[str, Any]:
     if not isinstance(update_biases, bool):
         raise InputError(path, "update_biases", f"expected true or false, got {_show(update_biases)}")
     return {
+        **_regularization(path, doc),
         "reduction": _choice(path, doc, "reduction", ("sum", "mean")),
         "update": update,
         "batch_size": batch_size,
@@ -208,6 +236,74 @@ def _conventions(path: str | Path, doc: dict) -> dict[str, Any]:
         "update_biases": update_biases,
         "optimizer": _optimizer(path, doc.get("optimizer", "gd")),
     }
+
+
+def _regularization(path: str | Path, doc: dict) -> dict[str, Any]:
+    """`regularization: l2` (or l1) with `lambda: 0.25`, and `regularize_biases: true` to put the
+    biases into the penalty too; each refused where it would do nothing."""
+    name = _choice(path, doc, "regularization", REGULARIZATIONS)
+    if name == "none":
+        for key in ("lambda", "regularize_biases"):
+            if key in doc:
+                raise InputError(path, key, "has no effect without regularization: l2 or l1")
+        return {"regularization": name}
+    lam = _number(path, "lambda", _require(path, doc, "lambda"))
+    if lam < 0:
+        raise InputError(path, "lambda", f"expected a number of at least 0, got {_show(lam)}")
+    biases = doc.get("regularize_biases", False)
+    if not isinstance(biases, bool):
+        raise InputError(path, "regularize_biases", f"expected true or false, got {_show(biases)}")
+    return {"regularization": name, "lambda_": lam, "regularize_biases": biases}
+
+
+# The arrays each optimizer remembers, as named in a model file's optimizer_state.
+STATE_ARRAYS = {"momentum": ("velocity",), "adam": ("m", "v")}
+
+
+def _optimizer_state(path: str | Path, value: Any, model: Model) -> OptimizerState:
+    """`optimizer_state`: the update count `steps` and, per remembered quantity (momentum's
+    `velocity`, Adam's `m` and `v`), `weights` and `biases` shaped as the model's."""
+    key = "optimizer_state"
+    arrays = STATE_ARRAYS.get(model.optimizer.name)
+    if arrays is None:
+        raise InputError(path, key, "has no effect with the gd optimizer (it remembers nothing between updates)")
+    if not isinstance(value, dict):
+        raise InputError(path, key, f"expected a mapping with steps and {', '.join(arrays)}, got {_show(value)}")
+    unknown = sorted(set(value) - {"steps", *arrays}, key=str)
+    if unknown:
+        raise InputError(
+            path,
+            f"{key}.{unknown[0]}",
+            f"not part of {model.optimizer.name}'s state (expected steps, {', '.join(arrays)})",
+        )
+    if "steps" not in value:
+        raise InputError(path, f"{key}.steps", "missing key")
+    steps = value["steps"]
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+        raise InputError(path, f"{key}.steps", f"expected a whole number of at least 1, got {_show(steps)}")
+    state = OptimizerState(steps)
+    for k, name in enumerate(arrays):
+        if name not in value:
+            raise InputError(path, f"{key}.{name}", "missing key")
+        part = value[name]
+        where = f"{key}.{name}"
+        if not isinstance(part, dict) or "weights" not in part:
+            raise InputError(path, where, f"expected a mapping with weights and biases, got {_show(part)}")
+        store = state.first if k == 0 else state.second
+        ws = part["weights"]
+        if not isinstance(ws, list) or len(ws) != len(model.weights):
+            raise InputError(path, f"{where}.weights", f"expected {len(model.weights)} matrices, as weights")
+        for l, w in enumerate(ws):
+            store[f"w{l}"] = _matrix(path, f"{where}.weights[{l}]", w, *model.weights[l].shape)
+        bs = part.get("biases")
+        if model.update_biases and model.has_biases:
+            if not isinstance(bs, list) or len(bs) != len(model.biases):
+                raise InputError(path, f"{where}.biases", f"expected {len(model.biases)} lists, as biases")
+            for l, b in enumerate(bs):
+                store[f"b{l}"] = _vector(path, f"{where}.biases[{l}]", b, len(model.biases[l]))
+        elif bs is not None:
+            raise InputError(path, f"{where}.biases", "not used: the biases are not learned")
+    return state
 
 
 def _optimizer(path: str | Path, value: Any) -> Optimizer:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..network import Model
 from ..optimizers import Optimizer
-from .load import write_atomically, yaml_list, yaml_number
+from .load import STATE_ARRAYS, write_atomically, yaml_list, yaml_number
 
 
 def model_yaml(model: Model, comment: str = "", targets: Sequence[str] | None = None) -> str:
@@ -39,6 +39,11 @@ def model_yaml(model: Model, comment: str = "", targets: Sequence[str] | None = 
         }
         inner = ", ".join([f"name: {opt.name}"] + [f"{k}: {yaml_number(v)}" for k, v in params.items()])
         lines.append(f"optimizer: {{{inner}}}" if params else f"optimizer: {opt.name}")
+    if model.regularization != "none":
+        lines.append(f"regularization: {model.regularization}")
+        lines.append(f"lambda: {yaml_number(model.lambda_)}")
+        if model.regularize_biases:
+            lines.append("regularize_biases: true")
     if targets:
         lines.append(f"targets: [{', '.join(targets)}]")
     lines.append("weights:                   # one matrix per layer; row = from-node, column = to-node")
@@ -49,7 +54,31 @@ def model_yaml(model: Model, comment: str = "", targets: Sequence[str] | None = 
     if model.has_biases:
         lines.append("biases:")
         lines += ["  - " + yaml_list(b) for b in model.biases]
+    lines += _state_lines(model)
     return "\n".join(lines) + "\n"
+
+
+def _state_lines(model: Model) -> list[str]:
+    """optimizer_state: what momentum (velocity) or Adam (m, v and the update count t) remembers,
+    so that training resumed from the file continues exactly as one uninterrupted run."""
+    state, arrays = model.optimizer_state, STATE_ARRAYS.get(model.optimizer.name)
+    if state is None or arrays is None or state.steps < 1:
+        return []
+    lines = [
+        f"optimizer_state:           # {model.optimizer.name}'s memory after {state.steps:,} updates",
+        f"  steps: {state.steps}",
+    ]
+    for k, name in enumerate(arrays):
+        store = state.first if k == 0 else state.second
+        lines += [f"  {name}:", "    weights:"]
+        for l, w in enumerate(model.weights):
+            rows = [yaml_list(r) for r in store.get(f"w{l}", w * 0.0)]
+            lines.append("      - - " + rows[0])
+            lines += ["        - " + r for r in rows[1:]]
+        if model.update_biases and model.has_biases:
+            lines.append("    biases:")
+            lines += ["      - " + yaml_list(store.get(f"b{l}", b * 0.0)) for l, b in enumerate(model.biases)]
+    return lines
 
 
 def save_model(path: str | Path, model: Model, comment: str = "", targets: Sequence[str] | None = None) -> None:

@@ -14,24 +14,59 @@ def _lists(arrays) -> list:
 
 
 def model_json(model: Model) -> dict[str, Any]:
-    """weights[l][i][j]: from node i of layer l to node j of layer l + 1; biases[l][j]."""
-    return {"weights": _lists(model.weights), "biases": _lists(model.biases)}
+    """weights[l][i][j]: from node i of layer l to node j of layer l + 1; biases[l][j]; and for
+    momentum and Adam their state after the update that made these weights."""
+    out: dict[str, Any] = {"weights": _lists(model.weights), "biases": _lists(model.biases)}
+    state = state_json(model)
+    if state is not None:
+        out["optimizer_state"] = state
+    return out
 
 
-def forward_json(fp: ForwardPass, cost: CostSummary) -> dict[str, Any]:
-    return {
-        "input_sums": _lists(fp.input_sums),
-        "activations": _lists(fp.activations),
-        "cost": {"observations": cost.observations.tolist(), "sum": cost.sum, "mean": cost.mean},
-    }
+def state_json(model: Model) -> dict[str, Any] | None:
+    """Momentum: {steps, velocity}; Adam: {steps, m, v, m_hat, v_hat}; each {weights, biases}
+    shaped as the model's (None for gd, or before the first update)."""
+    from ..optimizers import corrected, keeps_state
+
+    opt, state = model.optimizer, model.optimizer_state
+    if not keeps_state(opt) or state is None or state.steps < 1:
+        return None
+    stores = {"velocity": state.first} if opt.name == "momentum" else {"m": state.first, "v": state.second}
+    if opt.name == "adam":
+        stores["m_hat"], stores["v_hat"] = corrected(opt, state)
+    learned = model.update_biases and model.has_biases
+
+    def part(store: dict) -> dict[str, Any]:
+        out = {"weights": _lists(store.get(f"w{l}", np.zeros_like(w)) for l, w in enumerate(model.weights))}
+        if learned:
+            out["biases"] = _lists(store.get(f"b{l}", np.zeros_like(b)) for l, b in enumerate(model.biases))
+        return out
+
+    return {"optimizer": opt.name, "steps": state.steps, **{name: part(store) for name, store in stores.items()}}
+
+
+def forward_json(fp: ForwardPass, cost: CostSummary, model: Model | None = None) -> dict[str, Any]:
+    """The forward pass and its cost; with regularisation also the penalty and J = data part + penalty."""
+    summary: dict[str, Any] = {"observations": cost.observations.tolist(), "sum": cost.sum, "mean": cost.mean}
+    if model is not None and model.regularization != "none":
+        summary.update(penalty=cost.penalty, objective=cost.objective)
+    return {"input_sums": _lists(fp.input_sums), "activations": _lists(fp.activations), "cost": summary}
 
 
 def backward_json(bw: Backward) -> dict[str, Any]:
-    return {
-        "errors": _lists(bw.errors),
-        "bpes": _lists(bw.bpes),
-        "gradients": {"weights": _lists(bw.weight_gradients), "biases": _lists(bw.bias_gradients)},
-    }
+    """Errors, BPEs and the gradients (with regularisation, `penalty` is the penalty's part of them)."""
+    gradients: dict[str, Any] = {"weights": _lists(bw.weight_gradients), "biases": _lists(bw.bias_gradients)}
+    if bw.weight_penalties is not None and bw.bias_penalties is not None:
+        gradients["penalty"] = {"weights": _lists(bw.weight_penalties), "biases": _lists(bw.bias_penalties)}
+    return {"errors": _lists(bw.errors), "bpes": _lists(bw.bpes), "gradients": gradients}
+
+
+def per_row_json(model: Model, fp: ForwardPass, bw: Backward) -> dict[str, Any]:
+    """gradients_per_row: weights[l][row][i][j] = dCost_row/dw_ij, biases[l][row][j], before the sum."""
+    from ..network import per_row_gradients
+
+    weights, biases = per_row_gradients(model, fp, bw)
+    return {"gradients_per_row": {"weights": _lists(weights), "biases": _lists(biases)}}
 
 
 def step_json(
@@ -39,7 +74,7 @@ def step_json(
 ) -> dict[str, Any]:
     """One command's JSON: the weights shown (after the update for update/train), the forward
     pass, and with backprop its errors, BPEs and gradients."""
-    out = {**model_json(model), **forward_json(fp, cost)}
+    out = {**model_json(model), **forward_json(fp, cost, model)}
     if bw is not None:
         out.update(backward_json(bw))
     out.update(extra)

@@ -8,7 +8,7 @@ user asks for more digits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -127,6 +127,8 @@ def forward_table(
         extra.append(
             f"Σ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data)} = {fmt_significant(cost.mean, p.cost)}"
         )
+        if model.regularization != "none":
+            extra.append(penalty_note(model, cost, len(data), p))
     headers = ["#"] + [subscript(n) for n in data.target_names + data.input_names]
     headers += [subscript(n) for l in range(1, len(model.layers) - 1) for n in node_labels(model.layers, l)]
     headers += _output_labels(model) + (["Cost"] if cost is not None else [])
@@ -160,6 +162,35 @@ def backprop_table(model: Model, data: Dataset, bw: Backward, p: Precision, titl
     return TableData(title, tuple(Column(h) for h in headers), tuple(rows), _notes(data), _faint(data))
 
 
+def penalty_formula(model: Model, rows: int) -> str:
+    """The regularisation penalty as the cost J adds it: λ/2 Σ w², λ/(2n) Σ w² with the mean, ..."""
+    squares = "Σ w²" if model.regularization == "l2" else "Σ |w|"
+    if model.regularize_biases:
+        squares += " + Σ b²" if model.regularization == "l2" else " + Σ |b|"
+    mean = model.reduction == "mean"
+    if model.regularization == "l2":
+        return f"λ/(2·{rows}) {squares}" if mean else f"λ/2 {squares}"
+    return f"λ/{rows} {squares}" if mean else f"λ {squares}"
+
+
+def penalty_gradient(model: Model, rows: int, of: str = "w") -> str:
+    """The penalty's gradient: λ w (L2), λ sign(w) (L1), with λ/n in front for the mean."""
+    strength = f"(λ/{rows})" if model.reduction == "mean" else "λ"
+    return f"{strength} {of}" if model.regularization == "l2" else f"{strength} sign({of})"
+
+
+def penalty_note(model: Model, cost: CostSummary, rows: int, p: Precision) -> str:
+    """J = data part + penalty part, in symbols and numbers."""
+    data = "Σ" if model.reduction == "sum" else "C(W)"
+    data_value = cost.objective - cost.penalty
+    biases = "biases too" if model.regularize_biases else "biases left out"
+    return (
+        f"J = {data} + {penalty_formula(model, rows)} = {fmt_significant(data_value, p.cost)} + "
+        f"{fmt_significant(cost.penalty, p.cost)} = {fmt_significant(cost.objective, p.cost)}   "
+        f"({model.regularization.upper()}, λ = {model.lambda_:g}, {biases})"
+    )
+
+
 def weight_rows(layers: tuple[int, ...], weights: Sequence[np.ndarray]) -> list[tuple[str, list[float]]]:
     """The slides' weight table: 'IN1 -> HL' lists a from-node's weights to every node of the next
     layer; a layer with a single node is one row 'HL -> ON' over its from-nodes."""
@@ -174,23 +205,111 @@ def weight_rows(layers: tuple[int, ...], weights: Sequence[np.ndarray]) -> list[
     return rows
 
 
-def weights_table(layers: tuple[int, ...], weights: Sequence[np.ndarray], p: Precision, title: str) -> TableData:
-    """Step 2 / Step 6: a weight table W1..Wn as the slides lay it out (also used for gradients)."""
+def weights_table(
+    layers: tuple[int, ...],
+    weights: Sequence[np.ndarray],
+    p: Precision,
+    title: str,
+    number: Callable[[float], str] | None = None,
+    notes: tuple[str, ...] = (),
+) -> TableData:
+    """Step 2 / Step 6: a weight table W1..Wn as the slides lay it out (also used for gradients).
+    `number` formats a cell (default: the weights' decimals)."""
+    show = number or (lambda v: fmt(v, p.weight))
     rows = weight_rows(layers, weights)
     width = max(len(values) for _, values in rows)
     columns = (Column("", "left"),) + tuple(Column(subscript(f"W{k + 1}")) for k in range(width))
     cells = tuple(
-        (subscript(label), *[fmt(v, p.weight) for v in values], *[""] * (width - len(values))) for label, values in rows
+        (subscript(label), *[show(v) for v in values], *[""] * (width - len(values))) for label, values in rows
     )
-    return TableData(title, columns, cells)
+    return TableData(title, columns, cells, notes)
 
 
-def bias_table(layers: tuple[int, ...], rows: dict[str, Sequence[np.ndarray]], p: Precision, title: str) -> TableData:
+def bias_table(
+    layers: tuple[int, ...],
+    rows: dict[str, Sequence[np.ndarray]],
+    p: Precision,
+    title: str,
+    number: Callable[[float], str] | None = None,
+    notes: tuple[str, ...] = (),
+) -> TableData:
     """Step 2 / Step 6: Bias rows over the hidden and output nodes, e.g. {"Bias": model.biases}."""
+    show = number or (lambda v: fmt(v, p.weight))
     nodes = [n for l in range(1, len(layers)) for n in node_labels(layers, l)]
     columns = (Column("", "left"),) + tuple(Column(subscript(n)) for n in nodes)
-    cells = tuple((label, *[fmt(v, p.weight) for b in biases for v in b]) for label, biases in rows.items())
-    return TableData(title, columns, cells)
+    cells = tuple((label, *[show(v) for b in biases for v in b]) for label, biases in rows.items())
+    return TableData(title, columns, cells, notes)
+
+
+def state_tables(model: Model, p: Precision, after: str) -> list[TableData]:
+    """What momentum (velocity v) or Adam (m, v, m̂, v̂ and the update count t) remembers after
+    the update that made `model`'s weights, per weight and bias. Small numbers keep two
+    significant digits, so that Adam's v (about (1 - β2) g²) does not print as 0.000."""
+    from ..optimizers import corrected, keeps_state
+
+    opt, state = model.optimizer, model.optimizer_state
+    if not keeps_state(opt) or state is None or state.steps < 1:
+        return []
+    t = state.steps
+
+    def show(v: float) -> str:
+        return fmt_significant(v, p.weight)
+
+    if opt.name == "momentum":
+        quantities = [("v", f"Momentum: velocity v {after} (t = {t})", state.first)]
+        rule: tuple[str, ...] = (f"v = {opt.beta:g} v - {model.learning_rate:g} × dJ/dw;  w = w + v",)
+    else:
+        m_hat, v_hat = corrected(opt, state)
+        quantities = [
+            ("m", f"Adam: m {after} (t = {t})", state.first),
+            ("v", f"Adam: v {after} (t = {t})", state.second),
+            ("m̂", f"Adam: m̂ = m / (1 - β1^t) {after} (t = {t})", m_hat),
+            ("v̂", f"Adam: v̂ = v / (1 - β2^t) {after} (t = {t})", v_hat),
+        ]
+        rule = (
+            f"m = {opt.beta1:g} m + {1 - opt.beta1:g} g;  v = {opt.beta2:g} v + {1 - opt.beta2:g} g²;  g = dJ/dw",
+            f"w = w - {model.learning_rate:g} × m̂ / (√v̂ + {opt.epsilon:g})",
+        )
+    tables = []
+    for k, (_, title, store) in enumerate(quantities):
+        arrays = [store.get(f"w{l}", np.zeros_like(w)) for l, w in enumerate(model.weights)]
+        notes = rule if k == len(quantities) - 1 and not (model.update_biases and model.has_biases) else ()
+        tables.append(weights_table(model.layers, arrays, p, title, show, notes))
+    if model.update_biases and model.has_biases:
+        rows = {
+            name: [store.get(f"b{l}", np.zeros_like(b)) for l, b in enumerate(model.biases)]
+            for name, _, store in quantities
+        }
+        title = f"{'Momentum' if opt.name == 'momentum' else 'Adam'}: biases {after} (t = {t})"
+        tables.append(bias_table(model.layers, rows, p, title, show, rule))
+    return tables
+
+
+def per_row_table(model: Model, data: Dataset, weights, biases, p: Precision, title: str) -> TableData:
+    """Step 5 before the sum: each row's dCost_i/dw and dCost_i/db, one column per weight and
+    bias, then their sum (and mean) over the rows."""
+    labels, columns = [], []
+    for l, w in enumerate(weights):
+        src, dst = node_labels(model.layers, l), node_labels(model.layers, l + 1)
+        for i in range(w.shape[1]):
+            for j in range(w.shape[2]):
+                labels.append(subscript(f"{src[i]}→{dst[j]}"))
+                columns.append(w[:, i, j])
+    if model.has_biases:
+        for l, b in enumerate(biases):
+            for j, name in enumerate(node_labels(model.layers, l + 1)):
+                labels.append(subscript(f"b {name}"))
+                columns.append(b[:, j])
+    table = np.column_stack(columns)
+    rows = [(_row_label(data, i), *[fmt(v, p.weight) for v in table[i]]) for i in range(len(data))]
+    rows.append(("Σ", *[fmt(v, p.weight) for v in table.sum(axis=0)]))
+    if model.reduction == "mean":
+        rows.append(("mean", *[fmt(v, p.weight) for v in table.mean(axis=0)]))
+    notes = ["dCost_i/dw = BPE_to,i × a_from,i and dCost_i/db = BPE_i, before they are summed"]
+    if model.regularization != "none":
+        notes.append(f"dJ/dw adds the penalty's {penalty_gradient(model, len(data))} to the {rows[-1][0]} row")
+    headers = (Column("#"),) + tuple(Column(h) for h in labels)
+    return TableData(title, headers, tuple(rows), _notes(data, notes), _faint(data))
 
 
 def precision_for(decimals: int | None, epoch: int = 1) -> Precision:

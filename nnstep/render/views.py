@@ -22,10 +22,12 @@ def forward_block(model, data, fp, cost, p, title):
     if len(data) <= TABLE_ROWS:
         return forward_table(model, data, fp, cost, p, title)
     from ..labels import fmt_significant
+    from .tables import penalty_note
 
+    penalty = f"\n{penalty_note(model, cost, len(data), p)}" if model.regularization != "none" else ""
     return (
         f"{title}\n\nΣ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data):,} = "
-        f"{fmt_significant(cost.mean, p.cost)}\n{_rows_left_out(data)}"
+        f"{fmt_significant(cost.mean, p.cost)}{penalty}\n{_rows_left_out(data)}"
     )
 
 
@@ -39,19 +41,47 @@ def forward_views(model, data, fp, cost, p, title):
     ]
 
 
-def backprop_views(model, data, s, p):
-    from .tables import backprop_table, bias_table, weights_table
+def backprop_views(model, data, s, p, per_row: bool = False):
+    """Step 5: errors and BPEs per row, the gradients (with the penalty's part, if any), and with
+    `per_row` each row's gradients before they are summed."""
+    from .tables import backprop_table, bias_table, penalty_gradient, weights_table
 
     n = len(data)
     how = f"summed over {n:,} rows" if model.reduction == "sum" else f"averaged over {n:,} rows"
+    w_title, b_title = f"dCost/dw, {how}", f"dCost/db, {how}"
+    if model.regularization != "none":
+        w_title = f"dJ/dw = dCost/dw {how} + {penalty_gradient(model, n)}"
+        if model.regularize_biases:
+            b_title = f"dJ/db = dCost/db {how} + {penalty_gradient(model, n, 'b')}"
     step5 = "Step 5: Backpropagation"
-    return [
+    blocks = [
         backprop_table(model, data, s.backward, p, step5) if n <= TABLE_ROWS else f"{step5}\n{_rows_left_out(data)}",
-        weights_table(model.layers, s.backward.weight_gradients, p, f"dCost/dw, {how}"),
-        bias_table(model.layers, {"dCost/db": s.backward.bias_gradients}, p, f"dCost/db, {how}")
+    ]
+    if per_row:
+        blocks.append(per_row_block(model, data, s, p))
+    return blocks + [
+        weights_table(model.layers, s.backward.weight_gradients, p, w_title),
+        bias_table(
+            model.layers,
+            {"dCost/db" if b_title.startswith("dCost") else "dJ/db": s.backward.bias_gradients},
+            p,
+            b_title,
+        )
         if model.has_biases
         else None,
     ]
+
+
+def per_row_block(model, data, s, p):
+    """Each observation's gradients before the sum, or a summary line for a large data set."""
+    from ..network import per_row_gradients
+    from .tables import per_row_table
+
+    title = "Step 5: Gradients per row, before they are summed"
+    if len(data) > TABLE_ROWS:
+        return f"{title}\n{_rows_left_out(data)}"
+    weights, biases = per_row_gradients(model, s.forward, s.backward)
+    return per_row_table(model, data, weights, biases, p, title)
 
 
 def update_rule(model, rows: int) -> str:
@@ -59,6 +89,10 @@ def update_rule(model, rows: int) -> str:
     from ..network import batches
 
     if model.update == "batch" and model.optimizer.name == "gd":
+        if model.regularization != "none":
+            from .tables import penalty_gradient
+
+            return f"w - {model.learning_rate:g} × (dCost/dw + {penalty_gradient(model, rows)})"
         return f"w - {model.learning_rate:g} × dCost/dw"
     count = len(batches(rows, model))
     size = min(model.batch_size, rows)
@@ -67,15 +101,18 @@ def update_rule(model, rows: int) -> str:
         "online": f"{count} updates, one per row",
         "minibatch": f"{count} update{'s' if count != 1 else ''} of {size} row{'s' if size != 1 else ''}",
     }[model.update]
-    return f"{how}, {model.optimizer.name}, lr {model.learning_rate:g}"
+    penalty = f", {model.regularization.upper()} λ {model.lambda_:g}" if model.regularization != "none" else ""
+    return f"{how}, {model.optimizer.name}, lr {model.learning_rate:g}{penalty}"
 
 
 def update_views(model, s, p, rows):
-    from .tables import bias_table, weights_table
+    from .tables import bias_table, penalty_gradient, state_tables, weights_table
 
     rule = update_rule(model, rows)
     if not model.update_biases:
         bias_rule = "frozen"
+    elif rule.startswith("w - ") and model.regularize_biases:
+        bias_rule = f"b - {model.learning_rate:g} × (dCost/db + {penalty_gradient(model, rows, 'b')})"
     elif rule.startswith("w - "):
         bias_rule = f"b - {model.learning_rate:g} × dCost/db"
     else:
@@ -90,6 +127,7 @@ def update_views(model, s, p, rows):
         )
         if model.has_biases
         else None,
+        *state_tables(s.updated, p, "after the update"),
     ]
 
 
@@ -152,7 +190,7 @@ def search_views(model, chosen, curves, marks, refused, precision, low, high, st
 
 def train_views(model, data, result, precision):
     """The "After N epochs" view of each snapshot and of the last epoch."""
-    from .tables import bias_table, precision_for, weights_table
+    from .tables import bias_table, precision_for, state_tables, weights_table
 
     views = []
     shown = dict(result.snapshots)
@@ -167,6 +205,7 @@ def train_views(model, data, result, precision):
             bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")
             if model.has_biases
             else None,
+            *state_tables(s.updated, p, f"after {n:,} update{plural}"),
         ]
     return views
 
@@ -201,7 +240,7 @@ def counts_views(rows, slides: dict, per_weight: int, low: float, high: float, s
 def goal_note(model, result, goal: float) -> str:
     """Whether training met `train --until GOAL`, and at which epoch (convention 6 of the lecture)."""
     s, n = result.last, result.epochs
-    name = "Σ" if model.reduction == "sum" else "C(W)"
+    name = "J" if model.regularization != "none" else "Σ" if model.reduction == "sum" else "C(W)"
     if result.goal_epoch is not None:
         return (
             f"Goal reached: {name} = {s.cost.objective:.6g} < {goal:g} first at epoch {n:,}\n"
