@@ -54,11 +54,30 @@ class HalfSquare:
 
 
 @dataclass(frozen=True)
+class Square:
+    """x^2, a weight in the L2 penalty (x in parentheses when it is negative or a sum)."""
+
+    inner: Expr
+
+
+@dataclass(frozen=True)
+class Abs:
+    """|x|, a weight in the L1 penalty; Call("sign", x) is its slope."""
+
+    inner: Expr
+
+
+@dataclass(frozen=True)
 class Dots:
     """The slides' '...' in a long sum."""
 
 
-Expr = Sym | Num | Op | Paren | Call | HalfSquare | Dots
+Expr = Sym | Num | Op | Paren | Call | HalfSquare | Square | Abs | Dots
+
+
+def _base(e: Expr, shown: str) -> str:
+    """A base of a power: a negative number or an operation in parentheses."""
+    return f"({shown})" if isinstance(e, Op) or (isinstance(e, Num) and e.text.startswith("-")) else shown
 
 
 def op(operator: str, *args: Expr) -> Op:
@@ -84,10 +103,14 @@ def text(e: Expr) -> str:
         return f"{e.fn}({text(e.arg)})"
     if isinstance(e, HalfSquare):
         return f"1/2 ({text(e.inner)})^2"
+    if isinstance(e, Square):
+        return f"{_base(e.inner, text(e.inner))}^2"
+    if isinstance(e, Abs):
+        return f"|{text(e.inner)}|"
     return "..."
 
 
-_TEX_GREEK = {"α": r"\alpha", "Σ": r"\Sigma", "δ": r"\delta", "∂J/∂a": r"\partial J/\partial a"}
+_TEX_GREEK = {"α": r"\alpha", "λ": r"\lambda", "Σ": r"\Sigma", "δ": r"\delta", "∂J/∂a": r"\partial J/\partial a"}
 
 
 def _tex_name(name: str) -> str:
@@ -115,6 +138,11 @@ def latex(e: Expr) -> str:
         return f"{e.fn}({latex(e.arg)})"
     if isinstance(e, HalfSquare):
         return rf"\frac{{1}}{{2}}\left({latex(e.inner)}\right)^2"
+    if isinstance(e, Square):
+        inner = latex(e.inner)
+        return (rf"\left({inner}\right)" if _base(e.inner, inner) != inner else f"{{{inner}}}") + "^2"
+    if isinstance(e, Abs):
+        return rf"\left|{latex(e.inner)}\right|"
     return r"\dots"
 
 

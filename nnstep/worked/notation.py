@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..names import NOTATIONS  # noqa: F401  (the names click offers)
-from .formula import Call, Expr, HalfSquare, Op, Paren, Sym
+from .formula import Abs, Call, Expr, HalfSquare, Op, Paren, Square, Sym
 
 # the slides' symbol -> the matrix form's
 SYMBOLS = {"input": "z", "X": "x", "w": "W", "bias": "b", "BPE": "δ", "error": "∂J/∂a", "Cost": "J"}
@@ -59,4 +59,8 @@ def expr(e: Expr) -> Expr:
         return Call(e.fn, expr(e.arg))
     if isinstance(e, HalfSquare):
         return HalfSquare(expr(e.inner))
+    if isinstance(e, Square):
+        return Square(expr(e.inner))
+    if isinstance(e, Abs):
+        return Abs(expr(e.inner))
     return e

@@ -17,8 +17,8 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..costs import COSTS
 from ..dataset import Dataset
-from ..labels import Precision, fmt, fmt_significant, node_labels, target_text
-from .formula import Call, Expr, HalfSquare, Num, Op, Paren, Sym, elided_sum, latex, op, text, wrap
+from ..labels import Precision, fmt, fmt_short, fmt_significant, node_labels, target_text
+from .formula import Abs, Call, Expr, HalfSquare, Num, Op, Paren, Square, Sym, elided_sum, latex, op, text, wrap
 from .hand import Values, exact_values, half_up, hand_values
 
 
@@ -161,7 +161,80 @@ class _Builder:
         sheets = [Sheet(f"Step 3: Forward pass, row {self.row}", self._f_notes(), tuple(items))]
         if m.cost == "half_squared_error":
             sheets.append(self._cost())
+        if m.regularization != "none":
+            sheets.append(self._penalty())
         return sheets
+
+    def _penalized(self) -> list[tuple[str, Sym, float]]:
+        """The weights (and, if asked, the biases) in the penalty: cell, symbol, value."""
+        m, out = self.m, []
+        for l, w in enumerate(m.weights):
+            src, dst = self.names(l), self.names(l + 1)
+            out += [
+                (f"{src[i]}->{dst[j]}", Sym("w", (f"{src[i]}->{dst[j]}",)), w[i, j]) for i, j in np.ndindex(w.shape)
+            ]
+        if m.regularize_biases:
+            for l, b in enumerate(m.biases):
+                out += [(name, Sym("bias", (name,)), b[j]) for j, name in enumerate(self.names(l + 1))]
+        return out
+
+    def _strength(self, n: int) -> tuple[Expr, Expr, float]:
+        """λ (sum) or λ / N (mean): symbol, number and value."""
+        m, lam = self.m, Num(fmt_short(self.m.lambda_, 12))
+        if m.reduction == "mean":
+            return Paren(op("/", Sym("λ"), Num(str(n)))), Paren(op("/", lam, Num(str(n)))), m.lambda_ / n
+        return Sym("λ"), lam, m.lambda_
+
+    def _penalty(self) -> Sheet:
+        """Step 4 with regularisation: the penalty λ/2 Σ w² (or λ Σ |w|, over N with the mean) and
+        J = the data part + the penalty."""
+        v, p, m = self.v, self.p, self.m
+        n = len(v.costs)
+
+        def rnd(x: float) -> float:
+            return float(v.rnd(np.asarray(x)))
+
+        l2 = m.regularization == "l2"
+        lam_sym, lam_num, k = self._strength(n)
+        if l2:
+            lam_sym, lam_num, k = op("/", lam_sym, Num("2")), op("/", lam_num, Num("2")), k / 2
+        shape = Square if l2 else Abs
+        cells = self._penalized()
+        terms = [Num(p.given(value)) for _, _, value in cells]
+        parts = [rnd(value * value if l2 else abs(value)) for _, _, value in cells]
+        total = rnd(sum(parts))
+        penalty = rnd(k * total)
+        data_sym = Sym("Σ") if m.reduction == "sum" else Sym("C(W)")
+        data = rnd(v.costs.sum()) if m.reduction == "sum" else rnd(rnd(v.costs.sum()) / n)
+        j = rnd(data + penalty)
+        items = (
+            Work(
+                "cost",
+                "the penalty",
+                Sym("penalty"),
+                op("*", lam_sym, Paren(elided_sum([shape(sym) for _, sym, _ in cells]))),
+                op("*", lam_num, Paren(elided_sum([shape(t) for t in terms]))),
+                penalty,
+                fmt_significant(penalty, p.cost),
+                terms=Op("+", tuple(shape(t) for t in terms)),
+                terms_total_text=fmt_significant(total, p.cost),
+            ),
+            Work(
+                "cost",
+                "J, the cost with the penalty",
+                Sym("J"),
+                op("+", data_sym, Sym("penalty")),
+                op("+", Num(fmt_significant(data, p.cost)), Num(fmt_significant(penalty, p.cost))),
+                j,
+                fmt_significant(j, p.cost),
+            ),
+        )
+        which = "weights and biases" if m.regularize_biases else "weights only, not the biases"
+        formula = "λ/2 Σ w²" if l2 else "λ Σ |w|"
+        if m.reduction == "mean":
+            formula = f"λ/(2 × {n}) Σ w²" if l2 else f"λ/{n} Σ |w|"
+        note = f"{m.regularization.upper()}, λ = {m.lambda_:g}: penalty = {formula} ({which})"
+        return Sheet(f"Step 4: Cost with the penalty, all {n} rows", (note,), items)
 
     def _f_notes(self) -> tuple[str, ...]:
         names = self.m.activations
@@ -363,7 +436,11 @@ class _Builder:
         if m.reduction == "mean":  # the gradient is the mean over the rows: α / N times the sum
             alpha, lr_text, lr = Paren(op("/", alpha, Num(str(n)))), Paren(op("/", lr_text, Num(str(n)))), lr / n
         learned_biases = m.update_biases and m.has_biases
-        one_row, full = [], []
+        one_row, full, penalty = [], [], []
+        regularized = m.regularization != "none"
+        lam_sym, lam_num, lam = self._strength(n) if regularized else (Sym("λ"), Num(""), 0.0)
+        if regularized and m.reduction == "mean":  # α / N already holds the 1 / N of the mean
+            lam_sym, lam_num, lam = Sym("λ"), Num(fmt_short(m.lambda_, 12)), m.lambda_
         for l in reversed(range(len(m.weights))):
             n_from, n_to = m.layers[l], m.layers[l + 1]
             # the weights into each node, then the biases (unless frozen), as the slides go through them
@@ -386,28 +463,50 @@ class _Builder:
                     )
                 )
                 rest = terms[:r] + terms[r + 1 :]
-                if not rest:
-                    continue
-                total = rnd(sum(rnd(t) for _, _, t in rest))
-                after = rnd(step - rnd(lr * total))
-                full.append(
-                    Work(
-                        cell,
-                        f"{label}, full batch",
-                        sym,
-                        op("-", sym, op("*", alpha, Paren(elided_sum([f for f, _, _ in rest])))),
-                        op("-", Num(fmt(step, p.weight)), op("*", lr_text, Paren(elided_sum([n for _, n, _ in rest])))),
-                        after,
-                        fmt(after, p.weight),
-                        terms=Op("+", tuple(n for _, n, _ in rest)),
-                        terms_total_text=fmt(total, p.weight),
+                after = step
+                if rest:
+                    total = rnd(sum(rnd(t) for _, _, t in rest))
+                    after = rnd(step - rnd(lr * total))
+                    full.append(
+                        Work(
+                            cell,
+                            f"{label}, full batch",
+                            sym,
+                            op("-", sym, op("*", alpha, Paren(elided_sum([f for f, _, _ in rest])))),
+                            op(
+                                "-",
+                                Num(fmt(step, p.weight)),
+                                op("*", lr_text, Paren(elided_sum([n for _, n, _ in rest]))),
+                            ),
+                            after,
+                            fmt(after, p.weight),
+                            terms=Op("+", tuple(n for _, n, _ in rest)),
+                            terms_total_text=fmt(total, p.weight),
+                        )
                     )
-                )
+                if regularized and (i is not None or m.regularize_biases):
+                    penalty.append(
+                        self._penalty_step(cell, label, sym, old, after, (alpha, lr_text, lr), (lam_sym, lam_num, lam))
+                    )
         rule = "w_from->to = w_from->to - α × BPE_to × a_from"
         rule += ";  bias = bias - α × BPE" if learned_biases else ";  the biases stay as they are (frozen)"
         if m.reduction == "mean":
             rule += f";  α / {n}: the mean over the {n} rows"
         sheets = [Sheet(f"Step 6: Update, the one-row step of row {self.row}", (rule,), tuple(one_row))]
+        if penalty:
+            slope = "λ × w_before" if m.regularization == "l2" else "λ × sign(w_before)"
+            sheets_after = [
+                Sheet(
+                    f"Step 6: Update, the penalty's step ({m.regularization.upper()}, λ = {m.lambda_:g})",
+                    (
+                        f"w = w - {'α' if m.reduction == 'sum' else f'α / {n}'} × {slope}, w_before: before this update",
+                        "(with the steps above: w - α × dJ/dw, every gradient from the weights before)",
+                    ),
+                    tuple(penalty),
+                )
+            ]
+        else:
+            sheets_after = []
         if full:
             rest_text = "the other row" if n == 2 else f"the other {n - 1} rows"
             sheets.append(
@@ -420,7 +519,35 @@ class _Builder:
                     tuple(full),
                 )
             )
-        return sheets
+        return sheets + sheets_after
+
+    def _penalty_step(
+        self, cell: str, label: str, sym: Sym, old: float, terms: float, rate: tuple, strength: tuple
+    ) -> Work:
+        """After the data's steps (the full batch, or the one-row step for one row) with value
+        `terms`, the penalty's: w - α λ w_before (L2) or w - α λ sign(w_before) (L1)."""
+        v, p, m = self.v, self.p, self.m
+        alpha, lr_text, lr = rate
+        lam_sym, lam_num, lam = strength
+
+        def rnd(x: float) -> float:
+            return float(v.rnd(np.asarray(x)))
+
+        before = Sym(sym.name, (*sym.sub, "before"))
+        if m.regularization == "l2":
+            slope_sym, slope_num, slope = before, Num(p.given(old)), old
+        else:
+            slope_sym, slope_num, slope = Call("sign", before), Call("sign", Num(p.given(old))), float(np.sign(old))
+        after = rnd(terms - rnd(lr * rnd(lam * slope)))
+        return Work(
+            cell,
+            f"{label}, penalty",
+            sym,
+            op("-", sym, op("*", alpha, lam_sym, slope_sym)),
+            op("-", Num(fmt(terms, p.weight)), op("*", lr_text, lam_num, slope_num)),
+            after,
+            fmt(after, p.weight),
+        )
 
 
 STEPS: dict[str, Callable[[_Builder], list[Sheet]]] = {
