@@ -107,15 +107,18 @@ class Network:
         )
         return Result(step_json(self.model, fp, c), tuple(blocks), "nnstep forward", self, (fp, c))
 
-    def backprop(self, precision: int | None = None) -> Result:
-        """Step 5: the errors and BPEs of every node and row, and the gradients (`nnstep backprop`)."""
+    def backprop(self, precision: int | None = None, per_row: bool = False) -> Result:
+        """Step 5: the errors and BPEs of every node and row, and the gradients (`nnstep backprop`);
+        with `per_row` also each row's gradients before they are summed (`--per-row`)."""
         from .render import views
-        from .render.report import step_json
+        from .render.report import per_row_json, step_json
         from .render.tables import precision_for
 
         s = self._step()
-        blocks = views.backprop_views(self.model, self.data, s, precision_for(precision))
-        return Result(step_json(self.model, s.forward, s.cost, s.backward), tuple(blocks), "nnstep backprop", self, s)
+        blocks = views.backprop_views(self.model, self.data, s, precision_for(precision), per_row)
+        extra = per_row_json(self.model, s.forward, s.backward) if per_row else {}
+        payload = step_json(self.model, s.forward, s.cost, s.backward, **extra)
+        return Result(payload, tuple(blocks), "nnstep backprop", self, s)
 
     def update(self, precision: int | None = None) -> Result:
         """Step 6: one epoch's update of every weight and bias (`nnstep update`)."""
@@ -174,10 +177,11 @@ class Network:
 
 
 def _conventions(conventions: dict[str, Any]) -> dict[str, Any]:
-    """Keyword arguments -> model-file keys (the names the model file and `--help` use)."""
+    """Keyword arguments -> model-file keys (the names the model file and `--help` use);
+    `lambda_` is the model file's `lambda` (a Python keyword)."""
     known = {
         "activation", "cost", "reduction", "update", "batch_size", "layer_updates",
-        "update_biases", "optimizer", "learning_rate",
+        "update_biases", "optimizer", "learning_rate", "regularization", "lambda_", "regularize_biases",
     }  # fmt: skip
     unknown = sorted(set(conventions) - known)
     if unknown:
@@ -188,7 +192,7 @@ def _conventions(conventions: dict[str, Any]) -> dict[str, Any]:
             f"unknown convention {unknown[0]!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
             + f"; expected one of {', '.join(sorted(known))}"
         )  # fmt: skip
-    return {k: v for k, v in conventions.items() if v is not None}
+    return {("lambda" if k == "lambda_" else k): v for k, v in conventions.items() if v is not None}
 
 
 def load(

@@ -407,3 +407,13 @@ def test_backprop_per_row_table():
     # the lecture's summed gradients (gradcheck's numbers) on the Σ row: IN1→H1 0.060, b ON -0.547
     sums = [line for line in out.splitlines() if line.strip().startswith("Σ")]
     assert sums and "0.060" in sums[0] and "-0.547" in sums[1]
+
+
+def test_the_python_api_takes_the_new_conventions():
+    import nnstep
+
+    net = nnstep.lecture(optimizer="adam", regularization="l2", lambda_=0.25)
+    twice = net.update().network.update().to_dict()
+    assert twice["optimizer_state"]["steps"] == 2 and twice["cost"]["penalty"] > 0
+    per_row = net.backprop(per_row=True).to_dict()["gradients_per_row"]
+    assert np.shape(per_row["biases"][1]) == (10, 1)

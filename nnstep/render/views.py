@@ -50,7 +50,7 @@ def backprop_views(model, data, s, p, per_row: bool = False):
     how = f"summed over {n:,} rows" if model.reduction == "sum" else f"averaged over {n:,} rows"
     w_title, b_title = f"dCost/dw, {how}", f"dCost/db, {how}"
     if model.regularization != "none":
-        w_title = f"dJ/dw = dCost/dw {how} + {penalty_gradient(model, n)}"
+        w_title = f"dJ/dw = dCost/dw {how} + {penalty_gradient(model, n)}, λ = {model.lambda_:g}"
         if model.regularize_biases:
             b_title = f"dJ/db = dCost/db {how} + {penalty_gradient(model, n, 'b')}"
     step5 = "Step 5: Backpropagation"
@@ -92,7 +92,7 @@ def update_rule(model, rows: int) -> str:
         if model.regularization != "none":
             from .tables import penalty_gradient
 
-            return f"w - {model.learning_rate:g} × (dCost/dw + {penalty_gradient(model, rows)})"
+            return f"w - {model.learning_rate:g} × (dCost/dw + {penalty_gradient(model, rows)}), λ = {model.lambda_:g}"
         return f"w - {model.learning_rate:g} × dCost/dw"
     count = len(batches(rows, model))
     size = min(model.batch_size, rows)
@@ -112,7 +112,9 @@ def update_views(model, s, p, rows):
     if not model.update_biases:
         bias_rule = "frozen"
     elif rule.startswith("w - ") and model.regularize_biases:
-        bias_rule = f"b - {model.learning_rate:g} × (dCost/db + {penalty_gradient(model, rows, 'b')})"
+        bias_rule = (
+            f"b - {model.learning_rate:g} × (dCost/db + {penalty_gradient(model, rows, 'b')}), λ = {model.lambda_:g}"
+        )
     elif rule.startswith("w - "):
         bias_rule = f"b - {model.learning_rate:g} × dCost/db"
     else:
