@@ -91,6 +91,7 @@ def update(model, data, precision, fmt, work):
 
     w(from → to) -= learning rate × Σ BPE(to) × a(from), b -= learning rate × Σ BPE,
     every gradient taken from the same forward pass and summed over the rows.
+    With momentum or Adam, also what they remember after the update.
 
     \b
     Example:

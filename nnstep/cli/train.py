@@ -93,6 +93,7 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
     Shows the forward pass of epoch N (made with the weights after N - 1
     updates) with its Σ, and the weights and biases after N updates.
     Ctrl-C stops after the last completed epoch, shows it and still saves.
+    --save keeps momentum's and Adam's state, so training resumes exactly.
 
     \b
     Example:

@@ -113,7 +113,13 @@ _TEX_SYMBOLS = {
     "…": r"\dots{}",
     "<": r"$<$",
     ">": r"$>$",
+    "λ": r"$\lambda$",
+    "β": r"$\beta$",
+    "²": r"$^2$",
+    "√": r"$\surd$",
+    "·": r"$\cdot$",
 }
+_HAT = "\u0302"  # a combining circumflex: m̂, v̂ (Adam's bias-corrected moments)
 _SUB_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 _NUMBER = re.compile(r"^-?\d[\d,]*(\.\d+)?(e-?\d+)?$")
 
@@ -130,6 +136,10 @@ def tex_text(text: str) -> str:
                 j += 1
             out.append("$_{" + "".join(str(_SUB_DIGITS.index(c)) for c in text[i:j]) + "}$")
             i = j
+            continue
+        if text[i + 1 : i + 2] == _HAT:
+            out.append(rf"$\hat{{{ch}}}$")
+            i += 2
             continue
         out.append(_TEX_SPECIAL.get(ch) or _TEX_SYMBOLS.get(ch) or ch)
         i += 1

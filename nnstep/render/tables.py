@@ -276,7 +276,7 @@ def state_tables(model: Model, p: Precision, after: str) -> list[TableData]:
         notes = rule if k == len(quantities) - 1 and not (model.update_biases and model.has_biases) else ()
         tables.append(weights_table(model.layers, arrays, p, title, show, notes))
     if model.update_biases and model.has_biases:
-        rows = {
+        rows: dict[str, Sequence[np.ndarray]] = {
             name: [store.get(f"b{l}", np.zeros_like(b)) for l, b in enumerate(model.biases)]
             for name, _, store in quantities
         }

@@ -534,6 +534,8 @@ class _Builder:
             return float(v.rnd(np.asarray(x)))
 
         before = Sym(sym.name, (*sym.sub, "before"))
+        slope_sym: Expr
+        slope_num: Expr
         if m.regularization == "l2":
             slope_sym, slope_num, slope = before, Num(p.given(old)), old
         else:
