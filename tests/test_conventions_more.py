@@ -417,3 +417,14 @@ def test_the_python_api_takes_the_new_conventions():
     assert twice["optimizer_state"]["steps"] == 2 and twice["cost"]["penalty"] > 0
     per_row = net.backprop(per_row=True).to_dict()["gradients_per_row"]
     assert np.shape(per_row["biases"][1]) == (10, 1)
+
+
+def test_regularization_none_turns_off_the_files_penalty(tmp_path):
+    path = tmp_path / "m.yaml"
+    model = replace(load_model(lecture_file("model.yaml")), regularization="l2", lambda_=0.5, regularize_biases=True)
+    path.write_text(model_yaml(model))
+    assert load_model(path).lambda_ == 0.5
+    off = load_model(path, {"regularization": "none"})
+    assert off.regularization == "none" and not regularization.regularized(off)
+    result = run("forward", "--model", str(path), "--regularization", "none", "--lambda", "0.1")
+    assert result.exit_code == 2 and "--lambda: has no effect" in result.output

@@ -162,7 +162,12 @@ MODEL_KEYS = (
 def load_model(path: str | Path, overrides: dict[str, Any] | None = None) -> Model:
     """Read a model file: layers, activation, learning_rate, weights and biases, and the optional
     convention keys, all checked. `overrides` (from command-line options) replace file keys."""
-    doc = {**expect_mapping(path, read_yaml(path)), **(overrides or {})}
+    overrides = overrides or {}
+    doc = {**expect_mapping(path, read_yaml(path)), **overrides}
+    if overrides.get("regularization") == "none":  # turned off: the file's strength goes with it
+        for key in ("lambda", "regularize_biases"):
+            if key not in overrides:
+                doc.pop(key, None)
     layers = _require(path, doc, "layers")
     if (
         not isinstance(layers, list)
