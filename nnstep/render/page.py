@@ -195,13 +195,14 @@ _CSS = """
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#222;background:#fff}
 header{position:sticky;top:0;background:#f4f6fa;border-bottom:1px solid #ccd;padding:.5em 1em;z-index:1}
 header h1{font-size:1.1em;margin:0 0 .4em 0}
-nav a{margin-right:.8em;color:#1f5fa8;text-decoration:none;white-space:nowrap}
+nav{display:flex;flex-wrap:wrap;gap:.2em .9em}
+nav a{color:#1f5fa8;text-decoration:none;white-space:nowrap}
 nav a[aria-current="step"]{font-weight:bold;color:#222;border-bottom:2px solid #1f5fa8}
 .controls{margin-top:.4em}.controls button{font-size:1em;padding:.2em .9em;margin-right:.5em}
 .counter{color:#555}
 main{padding:1em}
 .stage{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}
-.diagram svg{max-width:100%;height:auto}
+.diagram{flex:2 1 36em}.diagram svg{width:100%;max-width:64em;height:auto}
 .diagram-slot{flex:1 1 22em;min-width:18em}
 #formula{border:1px solid #ccd;border-radius:6px;padding:.6em;background:#fafbfd}
 #formula h3{margin:.2em 0;font-size:1em}#formula .hint{color:#555}
