@@ -193,7 +193,7 @@ def diagram(
     lines_below = max((len(n.lines) for n in nodes.values()), default=0)
     height = top + body + radius + 18 + lines_below * 15 + 14 * len(notes) + 16
     width = 2 * margin_x + (len(layers) - 1) * col_gap
-    width = max(width, len(title or auto_title) * CHAR * 1.15 + 40, max((len(n) for n in notes), default=0) * CHAR + 40)
+    width = max(width, len(title or auto_title) * 15 * 0.66 + 40, max((len(n) for n in notes), default=0) * CHAR + 40)
     edges = []
     for (l, i, j), (value, label) in edge_values.items():
         if (l, i) in nodes and (l + 1, j) in nodes:

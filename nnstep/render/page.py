@@ -46,7 +46,7 @@ def _items(sheets: Sequence[Sheet]) -> dict[str, list[dict]]:
     cells: dict[str, list[dict]] = {}
     for s in sheets:
         for w in s.items:
-            cells.setdefault(w.cell, []).append({"label": w.label, "step": s.title, "lines": w.text_lines(96)})
+            cells.setdefault(w.cell, []).append({"label": w.label, "step": s.title, "lines": w.text_lines(54)})
     return cells
 
 
@@ -205,6 +205,7 @@ main{padding:1em}
 .diagram{flex:2 1 36em}.diagram svg{width:100%;max-width:64em;height:auto}
 .diagram-slot{flex:1 1 22em;min-width:18em}
 #formula{border:1px solid #ccd;border-radius:6px;padding:.6em;background:#fafbfd}
+#formula pre{white-space:pre-wrap;font-size:12px}
 #formula h3{margin:.2em 0;font-size:1em}#formula .hint{color:#555}
 [data-cell]{cursor:pointer}
 g.node.selected circle{stroke:#e08a00;stroke-width:3}
