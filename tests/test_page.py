@@ -61,7 +61,17 @@ def test_the_page_needs_nothing_from_the_network(lecture_page):
 
 def test_every_step_has_its_section_diagram_and_formulas(lecture_page):
     steps = re.findall(r'<section class="step" data-step="([\w-]+)"', lecture_page)
-    assert steps == ["weights", "forward", "backprop", "update", "epoch-1", "epoch-10", "epoch-100", "epoch-1000", "epoch-8000"]
+    assert steps == [
+        "weights",
+        "forward",
+        "backprop",
+        "update",
+        "epoch-1",
+        "epoch-10",
+        "epoch-100",
+        "epoch-1000",
+        "epoch-8000",
+    ]
     assert lecture_page.count("<svg") == len(steps)
     # the slides' worked formula for H1 (Step 3 a), 2/5) and the full-batch update of IN1 -> H1 (129)
     assert "(-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.614" in lecture_page

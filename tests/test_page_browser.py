@@ -70,7 +70,9 @@ def browser(tmp_path_factory):
 
 
 def _visible_step(driver) -> str:
-    shown = [s.get_attribute("data-step") for s in driver.find_elements("css selector", "section.step") if s.is_displayed()]
+    shown = [
+        s.get_attribute("data-step") for s in driver.find_elements("css selector", "section.step") if s.is_displayed()
+    ]
     assert len(shown) == 1, shown
     return shown[0]
 

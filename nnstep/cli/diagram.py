@@ -21,7 +21,9 @@ def _output_of(fmt: str) -> tuple[Path | None, str]:
     output = click.get_current_context().meta.get("nnstep.output")
     by_format = {"table": None, "json": "json", "svg": "svg", "latex": "tikz"}
     if fmt not in by_format:
-        raise InputProblem(f"--format {fmt}: a diagram is table (text), json, svg or latex (TikZ); or --output FILE.png")
+        raise InputProblem(
+            f"--format {fmt}: a diagram is table (text), json, svg or latex (TikZ); or --output FILE.png"
+        )
     kind = by_format[fmt]
     if kind is None and output is not None:
         suffix = output.suffix.lower()
@@ -42,8 +44,12 @@ def _png(d, output: Path) -> None:
         raise InputProblem(
             f"--output: {output}: PNG needs cairosvg (pip install 'nnstep[png]'); .svg and .tex need nothing"
         ) from None
+
+    def write(f) -> None:
+        f.write(picture)
+
     try:
-        replace_atomically(output, lambda f: f.write(picture))
+        replace_atomically(output, write)
     except OSError as exc:
         raise InputProblem(f"--output: {output}: cannot be written ({exc.strerror})") from None
 

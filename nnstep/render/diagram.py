@@ -340,7 +340,8 @@ def svg(d: Diagram) -> str:
         tip = f"{e.src.label} → {e.dst.label}: {e.text}"
         size = 9 if d.numbered else 4
         length = math.hypot(x2 - x1, y2 - y1) or 1.0
-        bx, by = x2 - 0.8 * size * (x2 - x1) / length, y2 - 0.8 * size * (y2 - y1) / length  # the line stops inside the head
+        # the line stops inside the arrowhead, so that its end does not show around the tip
+        bx, by = x2 - 0.8 * size * (x2 - x1) / length, y2 - 0.8 * size * (y2 - y1) / length
         head = " ".join(f"{_n(x)},{_n(y)}" for x, y in _head(x1, y1, x2, y2, size))
         out.append(
             f'<g class="edge" data-cell="{escape(e.cell)}"><title>{escape(tip)}</title>'
@@ -359,9 +360,7 @@ def svg(d: Diagram) -> str:
         out.append('<g class="edge-labels">')
         for e in d.edges:
             out.append(
-                f'<g class="edge" data-cell="{escape(e.cell)}">'
-                + _halo_text(e.lx, e.ly + FONT / 3, e.text)
-                + "</g>"
+                f'<g class="edge" data-cell="{escape(e.cell)}">' + _halo_text(e.lx, e.ly + FONT / 3, e.text) + "</g>"
             )
         out.append("</g>")
     out.append('<g class="nodes">')
@@ -485,8 +484,8 @@ def tikz(d: Diagram) -> str:
 def text(d: Diagram) -> str:
     """The diagram for the terminal: per node, its incoming arrows with their numbers fanning in.
 
-        IN₁ ── -0.200 ──┐
-        IN₂ ── -0.400 ──┴─▶ H₁   b 0.100   in 0.614   a 0.65
+    IN₁ ── -0.200 ──┐
+    IN₂ ── -0.400 ──┴─▶ H₁   b 0.100   in 0.614   a 0.65
     """
     lines = [d.title, ""]
     if not d.numbered:

@@ -17,7 +17,7 @@ from html import escape
 from ..dataset import Dataset
 from ..labels import fmt, node_labels
 from ..network import Model, Step
-from ..worked.formula import Num, Op, Sym, elided_sum, op
+from ..worked.formula import Expr, Num, Op, Paren, Sym, elided_sum, op
 from ..worked.sheets import Sheet, Work, worked
 from . import diagram as dg
 from .export import html_blocks
@@ -64,15 +64,17 @@ def gradient_sheet(model: Model, data: Dataset, s: Step, p) -> Sheet:
             for i, src in enumerate(prev):
                 a = "X" if l == 0 else "a"
                 cell = f"{src}->{name}"
-                syms = [op("*", Sym("BPE", (name, str(k + 1))), Sym(a, (src, str(k + 1)))) for k in range(n)]
-                nums = [
+                syms: list[Expr] = [
+                    op("*", Sym("BPE", (name, str(k + 1))), Sym(a, (src, str(k + 1)))) for k in range(n)
+                ]
+                nums: list[Expr] = [
                     op("*", Num(fmt(bpes[k, j], p.bpe)), Num(fmt(feed[k, i], p.data if l == 0 else p.activation)))
                     for k in range(n)
                 ]
                 value = float(s.backward.weight_gradients[l][i, j])
                 formula, numbers = elided_sum(syms), elided_sum(nums)
                 if mean:
-                    formula, numbers = op("/", formula, Num(str(n))), op("/", numbers, Num(str(n)))
+                    formula, numbers = op("/", Paren(formula), Num(str(n))), op("/", Paren(numbers), Num(str(n)))
                 items.append(
                     Work(
                         cell,
@@ -125,8 +127,15 @@ def steps(
 
     def add(id_, name, d, blocks, sheets, cells=None):
         out.append(
-            PageStep(id_, name, d.title, dg.svg(d), tuple(b for b in blocks if b is not None), tuple(sheets),
-                     cells if cells is not None else _items(sheets))
+            PageStep(
+                id_,
+                name,
+                d.title,
+                dg.svg(d),
+                tuple(b for b in blocks if b is not None),
+                tuple(sheets),
+                cells if cells is not None else _items(sheets),
+            )
         )
 
     first = worked("forward", model, data, row, p)
@@ -171,7 +180,12 @@ def steps(
             pn = precision_for(precision, n)
             plural = "s" if n != 1 else ""
             d = dg.diagram(
-                shot.updated, data, "weights", row, pn, title=f"After {n:,} epoch{plural}: the weights after {n:,} update{plural}"
+                shot.updated,
+                data,
+                "weights",
+                row,
+                pn,
+                title=f"After {n:,} epoch{plural}: the weights after {n:,} update{plural}",
             )
             sheets = worked("update", shot.model, data, row, pn) if lecture_update else []
             blocks = views.train_views(model, data, _Shot(n, shot), precision)
