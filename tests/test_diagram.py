@@ -193,6 +193,7 @@ def test_a_layer_of_more_than_8_nodes_is_drawn_without_numbers_and_says_so(tmp_p
     model = _wide_model(tmp_path)
     out = run("diagram", "--model", str(model)).output
     assert "drawn without numbers" in out and "HL (12)" in out
+    assert all(len(line) <= 80 for line in out.splitlines())
     svg = tmp_path / "wide.svg"
     assert run("diagram", "--model", str(model), "--output", str(svg)).exit_code == 0
     root = ET.parse(svg).getroot()

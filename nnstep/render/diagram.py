@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import textwrap
 from dataclasses import dataclass
 from html import escape
 
@@ -169,38 +170,43 @@ def diagram(
         notes.append(f"Cost of row {row}: {fmt(s.cost.observations[row - 1], p.cost)}")
 
     radius = 22.0 if numbered else 6.0
-    row_gap = 104.0 if numbered else 16.0
     longest = max((len(t) for _, t in edge_values.values()), default=6)
-    col_gap = max(200.0, longest * CHAR * 2.2 + 2 * radius) if numbered else 220.0
     widest_line = max((len(x) for ls in node_lines.values() for x in ls), default=0) * CHAR
     margin_x = max(60.0, widest_line / 2 + 16)
     top = 64.0
     shown = [_shown(n) for n in layers]
     tallest = max(len(v) for v in shown)
-    body = (tallest - 1) * row_gap
-    nodes: dict[tuple[int, int], Node] = {}
-    gaps = []
-    for l, positions in enumerate(shown):
-        x = margin_x + l * col_gap
-        y0 = top + (body - (len(positions) - 1) * row_gap) / 2
-        for k, j in enumerate(positions):
-            y = y0 + k * row_gap
-            if j is None:
-                gaps.append((x, y))
-                continue
-            cell = node_label(layers, l, j)
-            nodes[(l, j)] = Node(cell, subscript(cell), l, j, x, y, tuple(node_lines.get((l, j), ())))
+    # a crowded network is spread out until every number has a place of its own along its arrow
+    for spread in (1.0, 1.3, 1.7, 2.2, 2.8) if numbered else (1.0,):
+        row_gap = 104.0 * spread if numbered else 16.0
+        col_gap = max(200.0, longest * CHAR * 2.2 + 2 * radius) * spread**0.5 if numbered else 220.0
+        body = (tallest - 1) * row_gap
+        nodes: dict[tuple[int, int], Node] = {}
+        gaps = []
+        for l, positions in enumerate(shown):
+            x = margin_x + l * col_gap
+            y0 = top + (body - (len(positions) - 1) * row_gap) / 2
+            for k, j in enumerate(positions):
+                y = y0 + k * row_gap
+                if j is None:
+                    gaps.append((x, y))
+                    continue
+                cell = node_label(layers, l, j)
+                nodes[(l, j)] = Node(cell, subscript(cell), l, j, x, y, tuple(node_lines.get((l, j), ())))
+        edges = []
+        for (l, i, j), (value, label) in edge_values.items():
+            if (l, i) in nodes and (l + 1, j) in nodes:
+                a, b = nodes[(l, i)], nodes[(l + 1, j)]
+                edges.append(Edge(f"{a.cell}->{b.cell}", a, b, value, label))
+        if not numbered:
+            break
+        edges, every_one = _place_labels(edges, list(nodes.values()), radius)
+        if every_one:
+            break
     lines_below = max((len(n.lines) for n in nodes.values()), default=0)
     height = top + body + radius + 18 + lines_below * 15 + 14 * len(notes) + 16
     width = 2 * margin_x + (len(layers) - 1) * col_gap
     width = max(width, len(title or auto_title) * 15 * 0.66 + 40, max((len(n) for n in notes), default=0) * CHAR + 40)
-    edges = []
-    for (l, i, j), (value, label) in edge_values.items():
-        if (l, i) in nodes and (l + 1, j) in nodes:
-            a, b = nodes[(l, i)], nodes[(l + 1, j)]
-            edges.append(Edge(f"{a.cell}->{b.cell}", a, b, value, label))
-    if numbered:
-        edges = _place_labels(edges, list(nodes.values()), radius)
     return Diagram(
         title or auto_title,
         tuple(nodes.values()),
@@ -229,26 +235,30 @@ def _line_y(n: Node, radius: float, k: int) -> float:
     return n.y + radius + 16 + 15 * k
 
 
-def _place_labels(edges: list[Edge], nodes: list[Node], radius: float) -> list[Edge]:
+PLACES = (0.7, 0.6, 0.78, 0.5, 0.4, 0.3, 0.65, 0.55, 0.45, 0.35, 0.25, 0.72, 0.62, 0.52, 0.42, 0.32, 0.22)
+
+
+def _place_labels(edges: list[Edge], nodes: list[Node], radius: float) -> tuple[list[Edge], bool]:
     """Each label at the first place along its arrow (near the arrow's head first) where it covers
-    no other label and no node."""
+    no other label and no node; and whether every label found such a place."""
     taken = [(n.x - radius, n.y - radius, n.x + radius, n.y + radius) for n in nodes]
     taken += [_box(n.x, _line_y(n, radius, k) - FONT / 3, line) for n in nodes for k, line in enumerate(n.lines)]
-    placed = []
+    placed, every_one = [], True
     for e in sorted(edges, key=lambda e: (e.src.layer, e.dst.index, e.src.index)):
         best = None
-        for t in (0.7, 0.6, 0.78, 0.5, 0.4, 0.3, 0.65, 0.55, 0.45, 0.35, 0.25):
+        for t in PLACES:
             x, y = e.src.x + t * (e.dst.x - e.src.x), e.src.y + t * (e.dst.y - e.src.y)
             box = _box(x, y, e.text)
             if not any(_overlaps(box, other) for other in taken):
                 best = (x, y, box)
                 break
         if best is None:
+            every_one = False
             x, y = e.src.x + 0.7 * (e.dst.x - e.src.x), e.src.y + 0.7 * (e.dst.y - e.src.y)
             best = (x, y, _box(x, y, e.text))
         taken.append(best[2])
         placed.append(Edge(e.cell, e.src, e.dst, e.value, e.text, best[0], best[1]))
-    return placed
+    return placed, every_one
 
 
 def _stroke(d: Diagram, value: float, largest: float) -> tuple[str, float]:
@@ -492,7 +502,7 @@ def text(d: Diagram) -> str:
         lines.append("  ══▶  ".join(c for _, c in _layer_captions(d)))
         largest = _largest(d)
         lines += ["", f"Largest |value| on an arrow: {largest:.3g}", ""]
-        return "\n".join(lines + list(d.notes)) + "\n"
+        return "\n".join(lines + [line for note in d.notes for line in textwrap.wrap(note, 80)]) + "\n"
     by_dst: dict[str, list[Edge]] = {}
     for e in d.edges:
         by_dst.setdefault(e.dst.cell, []).append(e)
@@ -525,5 +535,5 @@ def text(d: Diagram) -> str:
                 left += f"▶ {n.label:<{names}}   " + "   ".join(n.lines)
             lines.append(left.rstrip())
     if d.notes:
-        lines += ["", *d.notes]
+        lines += ["", *[line for note in d.notes for line in textwrap.wrap(note, 80)]]
     return "\n".join(lines) + "\n"
