@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,plot,lint]'
+	$(BIN)/pip install --quiet -e '.[test,plot,lint,png]'
 	touch $(STAMP)
 
 demo: $(STAMP)

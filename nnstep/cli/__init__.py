@@ -53,7 +53,7 @@ def main(ctx: click.Context, fmt: str) -> None:
 
 
 def _register() -> None:
-    from . import search, steps, tools, train, verify
+    from . import diagram, search, steps, tools, train, verify
 
     for command in (
         steps.forward,
@@ -64,6 +64,8 @@ def _register() -> None:
         tools.normalize,
         tools.gradcheck,
         verify.verify,
+        diagram.diagram,
+        diagram.page,
     ):
         main.add_command(command)
 

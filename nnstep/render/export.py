@@ -289,6 +289,19 @@ def _html_sheet(sheet: Sheet) -> list[str]:
     return lines + [f"<pre>{html_escape(body)}</pre>"]
 
 
+def html_blocks(blocks: Sequence[Block]) -> list[str]:
+    """The blocks as HTML elements (tables, worked formulas, notes), to place in a page."""
+    lines: list[str] = []
+    for b in blocks:
+        if isinstance(b, TableData):
+            lines += _html_table(b)
+        elif isinstance(b, Sheet):
+            lines += _html_sheet(b)
+        else:
+            lines.append(f'<p class="note">{html_escape(b)}</p>')
+    return lines
+
+
 def html(blocks: Sequence[Block], title: str = "nnstep") -> str:
     """A complete, well-formed (XML-parsable) HTML document."""
     lines = [
@@ -300,14 +313,8 @@ def html(blocks: Sequence[Block], title: str = "nnstep") -> str:
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
+        *html_blocks(blocks),
     ]
-    for b in blocks:
-        if isinstance(b, TableData):
-            lines += _html_table(b)
-        elif isinstance(b, Sheet):
-            lines += _html_sheet(b)
-        else:
-            lines.append(f'<p class="note">{html_escape(b)}</p>')
     return "\n".join(lines + ["</body>", "</html>", ""])
 
 

@@ -1,0 +1,111 @@
+"""nnstep page: one self-contained HTML file (checked here as text; tests/test_page_browser.py
+clicks through it in a real browser)."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+
+from nnstep.cli import main
+
+ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+def run(*args):
+    return CliRunner(env=ENV).invoke(main, list(args))
+
+
+@pytest.fixture(scope="module")
+def lecture_page(tmp_path_factory):
+    path = tmp_path_factory.mktemp("page") / "lecture.html"
+    result = run("page", "--output", str(path))
+    assert result.exit_code == 0, result.output
+    return path.read_text(encoding="utf-8")
+
+
+class _Links(HTMLParser):
+    """Every attribute that could make the browser fetch something."""
+
+    def __init__(self):
+        super().__init__()
+        self.fetches: list[tuple[str, str, str]] = []
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "data", "poster", "action", "xlink:href") and value:
+                self.fetches.append((tag, name, value))
+
+
+def test_the_page_needs_nothing_from_the_network(lecture_page):
+    parser = _Links()
+    parser.feed(lecture_page)
+    assert {value for _, _, value in parser.fetches} <= {
+        "#weights",
+        "#forward",
+        "#backprop",
+        "#update",
+        "#epoch-1",
+        "#epoch-10",
+        "#epoch-100",
+        "#epoch-1000",
+        "#epoch-8000",
+    }
+    assert not parser.tags & {"link", "img", "iframe", "object", "embed"}
+    assert re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", lecture_page) is None
+    assert "@import" not in lecture_page and "url(" not in lecture_page and "fetch(" not in lecture_page
+
+
+def test_every_step_has_its_section_diagram_and_formulas(lecture_page):
+    steps = re.findall(r'<section class="step" data-step="([\w-]+)"', lecture_page)
+    assert steps == [
+        "weights",
+        "forward",
+        "backprop",
+        "update",
+        "epoch-1",
+        "epoch-10",
+        "epoch-100",
+        "epoch-1000",
+        "epoch-8000",
+    ]
+    assert lecture_page.count("<svg") == len(steps)
+    # the slides' worked formula for H1 (Step 3 a), 2/5) and the full-batch update of IN1 -> H1 (129)
+    assert "(-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.614" in lecture_page
+    assert "-0.2 - 0.5 * -0.003 * -0.97 = -0.202" in lecture_page
+
+
+def test_the_data_is_json_with_the_worked_formulas_per_cell(lecture_page):
+    raw = re.search(r'<script type="application/json" id="nnstep-data">(.*?)</script>', lecture_page, re.S).group(1)
+    data = json.loads(raw)
+    ids = [s["id"] for s in data["steps"]]
+    forward = data["steps"][ids.index("forward")]["cells"]
+    assert any(line.endswith("= 0.614") for item in forward["H1"] for line in item["lines"])
+    update = data["steps"][ids.index("update")]["cells"]["IN1->H1"]
+    full = [item for item in update if item["label"].endswith("full batch")]
+    assert len(full) == 1 and any(line.endswith("= -0.230") for line in full[0]["lines"])
+    after_10 = data["steps"][ids.index("epoch-10")]["cells"]["IN1->H1"]
+    assert any("= -0.415" in line for item in after_10 for line in item["lines"])  # slide 138, After 10 epochs
+
+
+def test_snapshots_none_and_json():
+    payload = json.loads(run("page", "--snapshots", "none", "--format", "json", "--row", "9").output)
+    assert [s["id"] for s in payload["steps"]] == ["weights", "forward", "backprop", "update"]
+    assert payload["row"] == 9
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "--output: expected a file name ending in .html"),
+        (["--output", "x.svg"], "--output: expected a file name ending in .html"),
+        (["--row", "0"], "--row"),
+        (["--snapshots", "x"], "expected epoch numbers"),
+    ],
+)
+def test_bad_requests(args, message):
+    result = run("page", *args)
+    assert result.exit_code == 2 and message in result.output
