@@ -53,7 +53,7 @@ def main(ctx: click.Context, fmt: str) -> None:
 
 
 def _register() -> None:
-    from . import diagram, search, steps, tools, train, verify
+    from . import diagram, search, steps, tools, train, verify, worksheet
 
     for command in (
         steps.forward,
@@ -66,6 +66,8 @@ def _register() -> None:
         verify.verify,
         diagram.diagram,
         diagram.page,
+        worksheet.worksheet,
+        worksheet.check,
     ):
         main.add_command(command)
 

@@ -18,6 +18,7 @@ from ..dataset import Dataset
 from ..files.load import InputError, example_file, expect_mapping, load_data, load_model, read_yaml
 from ..labels import fmt, fmt_significant_e, node_index
 from ..network import Model, Step
+from .marking import reproduces
 
 QUANTITY_KEYS = {
     "x": ("node", "row"),
@@ -234,7 +235,9 @@ class Check:
         e = self.entry
         if e.relation == "lt":
             return self.computed < e.printed
-        return e.show(self.computed) == e.show(e.printed)
+        if e.significant is not None:
+            return e.show(self.computed) == e.show(e.printed)
+        return reproduces(e.printed, e.decimals, self.computed)
 
     @property
     def erratum_confirmed(self) -> bool:

@@ -586,6 +586,11 @@ def worked(step: str, model, data: Dataset, row: int, p: Precision, round_to: in
     ]
 
 
+def worked_values(step: str, values: Values, row: int, p: Precision) -> list[Sheet]:
+    """The worked formulas of `step` from given numbers (a student's own, for example)."""
+    return STEPS[step](_Builder(values, p, row))
+
+
 def cells(sheets: Sequence[Sheet]) -> list[str]:
     """Every cell the sheets can be narrowed to (nodes, weights), in order."""
     return list(dict.fromkeys(w.cell for s in sheets for w in s.items))

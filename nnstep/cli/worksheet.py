@@ -1,0 +1,173 @@
+"""nnstep worksheet (a blank sheet to fill in) and nnstep check (a filled-in sheet, marked)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import InputProblem, _inputs, _print, _print_json, _write, output_options
+
+STEP_NAMES = ("forward", "cost", "backprop", "update")
+SUFFIXES = {".csv": "csv", ".md": "markdown", ".tex": "latex", ".html": "html", ".json": "json"}
+FILES = {"csv": "worksheet.csv", "markdown": "worksheet.md", "latex": "worksheet.tex", "html": "worksheet.html"}
+
+
+def _steps(ctx, param, value):
+    names = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [n for n in names if n not in STEP_NAMES]
+    if bad or not names:
+        raise click.BadParameter(f"expected names from {', '.join(STEP_NAMES)}, got {value!r}")
+    return names
+
+
+def _row_list(ctx, param, value):
+    """'1', '1,2' or '1-3' -> [1, 2, 3]."""
+    if value is None:
+        return None
+    rows: list[int] = []
+    for part in value.split(","):
+        first, _, last = part.strip().partition("-")
+        if not first.isdigit() or (last and not last.isdigit()) or int(first) < 1:
+            raise click.BadParameter(f"expected row numbers from 1 such as 1 or 1,2 or 1-3, got {value!r}")
+        rows += range(int(first), int(last or first) + 1)
+    return list(dict.fromkeys(rows))
+
+
+_model_option = click.option(
+    "--model",
+    "model_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Model file (YAML). Default: the lecture's 2-3-1 example.",
+)
+_data_option = click.option(
+    "--data",
+    "data_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Data file (YAML or CSV). Default: the lecture's 10 rows.",
+)
+
+
+@click.command()
+@_model_option
+@_data_option
+@click.option(
+    "--steps",
+    default=",".join(STEP_NAMES),
+    show_default=True,
+    callback=_steps,
+    help="The lecture steps on the sheet, from forward, cost, backprop, update.",
+)
+@click.option("--rows", callback=_row_list, metavar="ROWS", help="Rows on the sheet: 1, 1,2 or 1-3. Default: all.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "markdown", "latex", "html", "json"]),
+    default=None,
+    help="What to write: the CSV to fill in (default), the printable tables, or JSON.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="A directory: worksheet.csv, .md, .tex and .html in it. A file: the --format "
+    "(default: by its suffix). Written atomically.",
+)
+def worksheet(model_path, data_path, steps, rows, fmt, output):
+    """Write a blank worksheet to fill in and mark with nnstep check.
+
+    The CSV has one line per number (quantity,node,row,answer) with the
+    answer empty; the Markdown, LaTeX and HTML versions lay the same cells
+    out like the slides' tables, to print. The sheet holds, per row, the
+    forward pass and cost, the errors and BPEs, then the one-row step
+    w - α BPE a of the first row; with all rows also Σ, C(W), the gradients
+    and the updated weights (for the lecture's full-batch gradient descent).
+
+    \b
+    Example:
+      nnstep worksheet --rows 1 --output sheets/
+      nnstep worksheet --steps forward,cost --rows 1-3 > mine.csv
+      nnstep worksheet --format markdown --output worksheet.md
+    """
+    from ..teach.worksheet import cells, sheet_csv
+
+    model, data = _inputs(model_path, data_path)
+    if rows and max(rows) > len(data):
+        raise InputProblem(f"--rows: expected rows from 1 to {len(data)}, got {max(rows)}")
+    chosen = cells(model, len(data), steps, rows)
+    if not chosen:
+        raise InputProblem("--steps: no cells for these steps (a model that cannot be trained has forward, cost)")
+
+    def text(kind: str) -> str:
+        if kind == "csv":
+            return sheet_csv(chosen)
+        if kind == "json":
+            import json
+
+            return json.dumps({"cells": [c.to_dict() for c in chosen]}, indent=2) + "\n"
+        from ..render.export import export
+        from ..render.worksheet import blank_text, layout
+
+        intro = (
+            "Fill in every blank cell, with as many decimals as you work with; "
+            "then type the numbers into the CSV and run: nnstep check worksheet.csv"
+        )
+        return export([intro, *layout(model, data, chosen, blank_text)], kind, "nnstep worksheet")
+
+    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
+        if not output.is_dir():
+            raise InputProblem(f"--output: no such directory {str(output)!r}")
+        kinds = [fmt] if fmt else list(FILES)
+        for kind in kinds:
+            _write(text(kind), output / FILES.get(kind, "worksheet.json"))
+        click.echo("wrote " + ", ".join(str(output / FILES.get(k, "worksheet.json")) for k in kinds), err=True)
+        return
+    kind = fmt or (SUFFIXES.get(output.suffix.lower(), "csv") if output is not None else "csv")
+    _write(text(kind), output)
+
+
+@click.command()
+@click.argument("sheets", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@_model_option
+@_data_option
+@output_options
+def check(sheets, model_path, data_path, fmt):
+    """Mark a filled-in worksheet, cell by cell, with follow-through.
+
+    Each filled cell is right (up to rounding at your precision), right
+    from your own earlier answers (follow-through), or wrong, with the
+    likely mistake named and explained. The first wrong cell is shown with
+    its worked formula twice: with your numbers and with the right ones.
+    Exit status 0 when no cell is wrong, 1 when one is, 2 for bad input.
+
+    \b
+    Example:
+      nnstep worksheet --rows 1 --output mine.csv
+      nnstep check mine.csv
+      nnstep check mine.csv --format json
+      nnstep check a.csv b.csv --model model.yaml --data data.yaml
+    """
+    from ..files.load import InputError
+    from ..teach.check import Net, check_sheet
+    from ..teach.worksheet import read_sheet
+
+    model, data = _inputs(model_path, data_path)
+    net = Net(model, data)
+    results = []
+    for path in sheets:
+        try:
+            results.append(check_sheet(net, read_sheet(path, model, len(data))))
+        except InputError as exc:
+            raise InputProblem(str(exc)) from None
+    if fmt == "json":
+        if len(results) == 1:
+            _print_json(results[0].to_dict())
+        else:
+            _print_json({"sheets": [{"path": r.path, **r.to_dict()} for r in results]})
+    else:
+        from ..render.worksheet import check_blocks
+
+        blocks = [b for r in results for b in check_blocks(r, model, data)]
+        _print(*blocks, blank_after_last=False)
+    if not all(r.ok for r in results):
+        sys.exit(1)

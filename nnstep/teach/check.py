@@ -1,0 +1,627 @@
+"""Check my work: mark a student's worksheet cell by cell, with follow-through.
+
+Every cell has a formula in terms of earlier cells (Steps 3-6 of the lecture). The right value
+comes from the core; the recomputed value is the same formula applied to the student's own earlier
+answers (the right value stands in for a cell left blank). A cell is `correct` when it is the right
+value up to rounding at the student's precision, `follows` when it is what the right method gives
+from the student's own wrong earlier answers, else `wrong`, with a diagnosis: the first known
+mistake whose value, from the student's numbers or the right ones, the answer matches.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import network
+from ..activations import ACTIVATIONS
+from ..costs import COSTS
+from ..dataset import Dataset
+from ..labels import Precision, fmt, node_labels
+from ..network import Model
+from ..worked.sheets import Work
+from .marking import agrees
+from .worksheet import Answer, Cell, Worksheet, cells, weight_label
+
+CORRECT, FOLLOWS, WRONG, BLANK = "correct", "follows", "wrong", "blank"
+DIAGNOSES = (
+    "sign",
+    "factor_2",
+    "missing_derivative",
+    "derivative_argument",
+    "updated_weights_too_early",
+    "mean_vs_sum",
+    "missing_bias",
+    "missing_learning_rate",
+    "wrong_direction",
+    "wrong_row",
+    "swapped_weights",
+    "arithmetic",
+)
+
+Lookup = Callable[[Cell], float]
+
+
+class Net:
+    """The cells of one model and data set: their right values (from the core), their formulas in
+    terms of other cells, the cells each formula reads, and the mistakes a student makes in it."""
+
+    def __init__(self, model: Model, data: Dataset):
+        self.m, self.X, self.Y, self.N = model, data.inputs, data.targets, len(data)
+        self.L = len(model.weights)
+        self.labels = [node_labels(model.layers, l) for l in range(self.L + 1)]
+        self.node = {name: (l, j) for l, names in enumerate(self.labels) for j, name in enumerate(names)}
+        self.weight = {
+            weight_label(model.layers, l, i, j): (l + 1, i, j)
+            for l in range(self.L)
+            for i in range(model.layers[l])
+            for j in range(model.layers[l + 1])
+        }
+        self.order = cells(model, self.N)
+        self.step = network.step(model, data.inputs, data.targets)
+        self.scale = 1.0 / self.N if model.reduction == "mean" else 1.0
+        sequential = model.update == "batch" and model.layer_updates == "sequential"
+        # the weights a hidden error goes back through (the updated ones for sequential layer updates)
+        self.through = self.step.updated.weights if sequential else model.weights
+        self.right = {c: self._right(c) for c in self.order}
+
+    # where a cell is -----------------------------------------------------------------------------
+
+    def pos(self, c: Cell) -> tuple[int, int, int]:
+        """(layer of the node the cell belongs to, from-node i or -1, node j)."""
+        if c.node is None:
+            return self.L, -1, 0
+        if c.node in self.weight:
+            return self.weight[c.node]
+        l, j = self.node[c.node]
+        return l, -1, j
+
+    def _right(self, c: Cell) -> float:
+        s, q, m = self.step, c.quantity, self.m
+        l, i, j = self.pos(c)
+        r = (c.row or 1) - 1
+        if q == "cost":
+            return float(s.cost.observations[r])
+        if q in ("cost_sum", "cost_mean"):
+            return s.cost.sum if q == "cost_sum" else s.cost.mean
+        table = {
+            "input_sum": s.forward.input_sums,
+            "activation": s.forward.activations,
+            "error": s.backward.errors,
+            "bpe": s.backward.bpes,
+        }.get(q)
+        if table is not None:
+            return float(table[l - 1][r, j])
+        if q == "gradient_weight":
+            return float(s.backward.weight_gradients[l - 1][i, j])
+        if q == "gradient_bias":
+            return float(s.backward.bias_gradients[l - 1][j])
+        if q == "weight":
+            return float(s.updated.weights[l - 1][i, j])
+        if q == "bias":
+            return float(s.updated.biases[l - 1][j])
+        bpe = s.backward.bpes[l - 1][r, j]
+        if q == "weight_one_row":
+            return float(m.weights[l - 1][i, j] - m.learning_rate * bpe * s.forward.layer_inputs(l - 1)[r, i])
+        return float(m.biases[l - 1][j] - m.learning_rate * bpe)  # bias_one_row
+
+    # the values a formula reads -------------------------------------------------------------------
+
+    def vec(self, v: Lookup, q: str, l: int, r: int) -> np.ndarray:
+        """The quantity `q` of every node of layer l in row r (the data for activations of layer 0)."""
+        if q == "activation" and l == 0:
+            return self.X[r - 1]
+        return np.array([v(Cell(q, name, r)) for name in self.labels[l]])
+
+    def compute(self, c: Cell, v: Lookup) -> float:
+        """The cell's formula (Steps 3-6) applied to the values `v` gives for its inputs."""
+        q, m = c.quantity, self.m
+        l, i, j = self.pos(c)
+        r = c.row or 1
+        if q == "input_sum":
+            return float(self.vec(v, "activation", l - 1, r) @ m.weights[l - 1][:, j] + m.biases[l - 1][j])
+        if q == "activation":
+            return float(ACTIVATIONS[m.activations[l - 1]].f(self.vec(v, "input_sum", l, r)[None])[0, j])
+        if q == "cost":
+            return float(
+                COSTS[m.cost].per_observation(self.vec(v, "activation", self.L, r)[None], self.Y[r - 1][None])[0]
+            )
+        if q == "cost_sum":
+            return float(sum(v(Cell("cost", None, k)) for k in range(1, self.N + 1)))
+        if q == "cost_mean":
+            return v(Cell("cost_sum")) / self.N
+        if q == "error":
+            if l == self.L:
+                a = self.vec(v, "activation", l, r)
+                return float(COSTS[m.cost].derivative(a[None], self.Y[r - 1][None])[0, j])
+            return float(self.vec(v, "bpe", l + 1, r) @ self.through[l][j])
+        if q == "bpe":
+            z, a, e = (self.vec(v, k, l, r)[None] for k in ("input_sum", "activation", "error"))
+            return float(ACTIVATIONS[m.activations[l - 1]].bpe(z, a, e)[0, j])
+        if q in ("gradient_weight", "gradient_bias"):
+            rows = range(1, self.N + 1)
+            if q == "gradient_bias":
+                return self.scale * sum(v(Cell("bpe", self.labels[l][j], k)) for k in rows)
+            return self.scale * sum(
+                v(Cell("bpe", self.labels[l][j], k)) * self.vec(v, "activation", l - 1, k)[i] for k in rows
+            )
+        if q == "weight":
+            return float(m.weights[l - 1][i, j] - m.learning_rate * v(Cell("gradient_weight", c.node)))
+        if q == "bias":
+            return float(m.biases[l - 1][j] - m.learning_rate * v(Cell("gradient_bias", c.node)))
+        bpe = v(Cell("bpe", self.labels[l][j], r))
+        if q == "weight_one_row":
+            return float(m.weights[l - 1][i, j] - m.learning_rate * bpe * self.vec(v, "activation", l - 1, r)[i])
+        return float(m.biases[l - 1][j] - m.learning_rate * bpe)  # bias_one_row
+
+    def inputs(self, c: Cell) -> list[Cell]:
+        """The cells the formula of `c` reads, in the order of the calculation."""
+        q = c.quantity
+        l, i, j = self.pos(c)
+        r = c.row
+        names = self.labels[l] if 0 < l <= self.L else []
+        mixing = self.m.activations[l - 1] == "softmax" if l >= 1 else False
+        own = names if mixing else [names[j]] if names else []
+
+        def acts(layer: int, row: int | None, nodes=None) -> list[Cell]:
+            if layer == 0:
+                return []
+            return [Cell("activation", n, row) for n in (nodes or self.labels[layer])]
+
+        every = range(1, self.N + 1)
+        if q == "input_sum":
+            return acts(l - 1, r)
+        if q == "activation":
+            return [Cell("input_sum", n, r) for n in own]
+        if q == "cost":
+            return acts(self.L, r)
+        if q == "cost_sum":
+            return [Cell("cost", None, k) for k in every]
+        if q == "cost_mean":
+            return [Cell("cost_sum")]
+        if q == "error":
+            if l == self.L:
+                return acts(l, r, [names[j]])
+            return [Cell("bpe", n, r) for n in self.labels[l + 1]]
+        if q == "bpe":
+            return [Cell(k, n, r) for k in ("input_sum", "activation", "error") for n in own]
+        if q == "gradient_weight":
+            feed = [] if l == 1 else [Cell("activation", self.labels[l - 1][i], k) for k in every]
+            return [Cell("bpe", names[j], k) for k in every] + feed
+        if q == "gradient_bias":
+            return [Cell("bpe", names[j], k) for k in every]
+        if q == "weight":
+            return [Cell("gradient_weight", c.node)]
+        if q == "bias":
+            return [Cell("gradient_bias", c.node)]
+        if q == "weight_one_row":
+            return [Cell("bpe", names[j], r)] + acts(l - 1, r, [self.labels[l - 1][i]])
+        return [Cell("bpe", names[j], r)]
+
+    def slack(self, c: Cell) -> float:
+        """Units of the last written place that rounding explains: one, or half a unit per rounded
+        product of a sum the sheet does not ask for, and one for the sum itself."""
+        l, i, j = self.pos(c)
+        q = c.quantity
+        if q == "input_sum":
+            terms = self.m.layers[l - 1]
+        elif q == "error" and l < self.L:
+            terms = self.m.layers[l + 1]
+        elif q == "gradient_weight":
+            terms = self.N
+        elif q == "bpe" and self.m.activations[l - 1] == "softmax":
+            terms = self.m.layers[l] + 1
+        else:
+            terms = 1
+        return max(1.0, (terms + 1) / 2)
+
+    # mistakes ------------------------------------------------------------------------------------
+
+    def mistakes(self, c: Cell, v: Lookup) -> Iterator[tuple[str, str, float]]:
+        """(diagnosis, variant, value) of each known mistake in the formula of `c`, from values `v`."""
+        q, m = c.quantity, self.m
+        l, i, j = self.pos(c)
+        r = c.row or 1
+        value = self.compute(c, v)
+        if q == "input_sum":
+            a, w, b = self.vec(v, "activation", l - 1, r), m.weights[l - 1], m.biases[l - 1][j]
+            if m.has_biases:
+                yield "missing_bias", "", float(a @ w[:, j])
+            for k in range(w.shape[1]):
+                if k != j:
+                    yield "swapped_weights", "node", float(a @ w[:, k] + b)
+            n = len(a)
+            pairings = itertools.permutations(range(n)) if n <= 5 else _transpositions(n)
+            for p in pairings:
+                if list(p) != list(range(n)):
+                    yield "swapped_weights", "inputs", float(a[list(p)] @ w[:, j] + b)
+        elif q == "activation":
+            f = ACTIVATIONS[m.activations[l - 1]]
+            yield "sign", "exponent", float(f.f(-self.vec(v, "input_sum", l, r)[None])[0, j])
+        elif q == "cost":
+            yield "factor_2", m.cost, value * 2 if m.cost != "squared_error" else value / 2
+        elif q in ("cost_sum", "cost_mean"):
+            other = value / self.N if q == "cost_sum" else v(Cell("cost_sum"))
+            yield "mean_vs_sum", q, other
+            yield "factor_2", q, value * 2
+            yield "factor_2", q, value / 2
+        elif q == "error" and l == self.L:
+            if m.cost in ("half_squared_error", "squared_error"):
+                yield "factor_2", m.cost, value * 2 if m.cost == "half_squared_error" else value / 2
+            yield "sign", "output_error", -value
+        elif q == "error":
+            d, e = self.vec(v, "bpe", l + 1, r), self.vec(v, "error", l + 1, r)
+            yield "missing_derivative", "error", float(e @ self.through[l][j])
+            if self.through is m.weights:  # updated too early: after the full batch, or after this row's step
+                a = self.vec(v, "activation", l, r)
+                for w in (self.step.updated.weights[l], m.weights[l] - m.learning_rate * a[:, None] * d[None, :]):
+                    yield "updated_weights_too_early", "", float(d @ w[j])
+            else:  # sequential layer updates: the old weights are the mistake
+                yield "updated_weights_too_early", "sequential", float(d @ m.weights[l][j])
+            for k in range(m.layers[l]):
+                if k != j:
+                    yield "swapped_weights", "from", float(d @ self.through[l][k])
+            n = len(d)
+            if 1 < n <= 5:
+                for p in itertools.permutations(range(n)):
+                    if list(p) != list(range(n)):
+                        yield "swapped_weights", "pairs", float(d[list(p)] @ self.through[l][j])
+            yield "sign", "", -value
+        elif q == "bpe":
+            e = v(Cell("error", c.node, r))
+            yield "missing_derivative", "bpe", e
+            f = ACTIVATIONS[m.activations[l - 1]]
+            if f.df is not None:
+                z, a = np.array([v(Cell("input_sum", c.node, r))]), np.array([v(Cell("activation", c.node, r))])
+                yield "derivative_argument", "activation", float(e * f.df(a, f.f(a))[0])
+                yield "derivative_argument", "input_sum", float(e * f.df(z, z)[0])
+            yield "sign", "", -value
+        elif q in ("gradient_weight", "gradient_bias"):
+            yield "mean_vs_sum", m.reduction, value / self.N if m.reduction == "sum" else value * self.N
+            yield "sign", "", -value
+        else:  # the updates
+            old = m.weights[l - 1][i, j] if i >= 0 else m.biases[l - 1][j]
+            step = (old - value) / m.learning_rate  # the gradient (or one-row term) the update uses
+            yield "missing_learning_rate", "", old - step
+            yield "wrong_direction", "", old + m.learning_rate * step
+            if q in ("weight", "bias"):
+                yield (
+                    "mean_vs_sum",
+                    m.reduction,
+                    old - m.learning_rate * (step / self.N if m.reduction == "sum" else step * self.N),
+                )
+            yield "sign", "", -value
+        if c.row is not None:
+            for k in range(1, self.N + 1):
+                if k != c.row:
+                    yield "wrong_row", str(k), v(Cell(q, c.node, k))
+
+
+def _transpositions(n: int) -> Iterator[tuple[int, ...]]:
+    for a, b in itertools.combinations(range(n), 2):
+        p = list(range(n))
+        p[a], p[b] = p[b], p[a]
+        yield tuple(p)
+
+
+# the verdicts ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One cell of the sheet, marked."""
+
+    cell: Cell
+    answer: Answer | None
+    expected: float
+    recomputed: float | None
+    verdict: str
+    diagnosis: str | None = None
+    explanation: str | None = None
+    follows_from: Cell | None = None
+
+    def to_dict(self) -> dict:
+        a = self.answer
+        return {
+            "quantity": self.cell.quantity,
+            "node": self.cell.node,
+            "row": self.cell.row,
+            "answer": None if a is None or a.value is None else a.value,
+            "expected": self.expected,
+            "recomputed": self.recomputed,
+            "verdict": self.verdict,
+            "diagnosis": self.diagnosis,
+            "explanation": self.explanation,
+            "follows_from": None if self.follows_from is None else self.follows_from.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class SheetCheck:
+    """A marked worksheet: every cell it holds in the order of the calculation, the first wrong
+    one, and its worked formula with the student's numbers and with the right ones."""
+
+    path: str
+    marks: tuple[Mark, ...]
+    first_wrong: Mark | None
+    work_student: Work | None = None
+    work_right: Work | None = None
+
+    def count(self, verdict: str) -> int:
+        return sum(1 for m in self.marks if m.verdict == verdict)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {k: self.count(k) for k in (CORRECT, FOLLOWS, WRONG, BLANK)}
+
+    @property
+    def ok(self) -> bool:
+        return self.count(WRONG) == 0
+
+    def summary_text(self) -> str:
+        s = self.summary
+        filled = s[CORRECT] + s[FOLLOWS] + s[WRONG]
+        text = (
+            f"{filled} cells marked: {s[CORRECT]} right outright, {s[CORRECT] + s[FOLLOWS]} right with "
+            f"follow-through, {s[WRONG]} wrong"
+        )
+        return text + (f"; {s[BLANK]} blank" if s[BLANK] else "")
+
+    def to_dict(self) -> dict:
+        return {
+            "cells": [m.to_dict() for m in self.marks],
+            "first_wrong": None if self.first_wrong is None else self.first_wrong.cell.to_dict(),
+            "summary": self.summary,
+        }
+
+
+def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
+    """Mark every cell of `sheet` (Step 3 to Step 6, in the order of the calculation)."""
+    given = {a.cell: a for a in sheet.answers if a.value is not None}
+    blanks = {a.cell: a for a in sheet.answers if a.value is None}
+
+    def student(c: Cell) -> float:
+        a = given.get(c)
+        return a.value if a is not None and a.value is not None else net.right[c]
+
+    def right(c: Cell) -> float:
+        return net.right[c]
+
+    marks: dict[Cell, Mark] = {}
+    for c in net.order:
+        if c in blanks:
+            marks[c] = Mark(c, blanks[c], net.right[c], None, BLANK)
+        if c not in given:
+            continue
+        a = given[c]
+        assert a.value is not None
+        expected, recomputed, tol = net.right[c], net.compute(c, student), net.slack(c)
+        if agrees(a.value, a.decimals, expected, tol):
+            marks[c] = Mark(c, a, expected, recomputed, CORRECT)
+            continue
+        if agrees(a.value, a.decimals, recomputed, tol):
+            off = [k for k in net.inputs(c) if k in marks and marks[k].verdict in (WRONG, FOLLOWS)]
+            if not off:  # worked from earlier answers that are right up to their rounding
+                marks[c] = Mark(c, a, expected, recomputed, CORRECT)
+                continue
+            source = off[0] if marks[off[0]].verdict == WRONG else marks[off[0]].follows_from
+            marks[c] = Mark(c, a, expected, recomputed, FOLLOWS, follows_from=source)
+            continue
+        diagnosis, variant = diagnose(net, c, a.value, a.decimals, (student, right), tol)
+        text = explain(net, c, diagnosis, variant, a, expected)
+        marks[c] = Mark(c, a, expected, recomputed, WRONG, diagnosis, text)
+    ordered = tuple(marks[c] for c in net.order if c in marks)
+    first = next((m for m in ordered if m.verdict == WRONG), None)
+    if first is None:
+        return SheetCheck(sheet.path, ordered, None)
+    mine, theirs = worked_pair(net, first, student)
+    return SheetCheck(sheet.path, ordered, first, mine, theirs)
+
+
+def diagnose(
+    net: Net, c: Cell, answer: float, decimals: int, lookups: tuple[Lookup, ...], units: float = 1.0
+) -> tuple[str, str]:
+    """The first known mistake whose value (from each set of values in turn: the student's, then
+    the right ones) the answer matches at its precision; ('arithmetic', '') when none does."""
+    expected = net.right[c]
+    for v in lookups:
+        for diagnosis, variant, value in net.mistakes(c, v):
+            if not np.isfinite(value) or agrees(value, decimals, expected, units):
+                continue  # at this precision the mistake makes no difference
+            if agrees(answer, decimals, value, units):
+                return diagnosis, variant
+    return "arithmetic", ""
+
+
+def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected: float) -> str:
+    """One plain sentence: what the student did, and what the lecture does."""
+    m, q = net.m, c.quantity
+    right_text = fmt(expected, a.decimals)
+    node = c.node or ""
+    half = m.cost == "half_squared_error"
+    if diagnosis == "sign":
+        if variant == "output_error":
+            return (
+                "you wrote y - ŷ; the lecture's error is ŷ - y"
+                if half
+                else "the sign is the wrong way round: the error is dCost/dŷ"
+                + (", 2 (ŷ - y)" if m.cost == "squared_error" else "")
+            )
+        if variant == "exponent":
+            return f"you took f(-input): the activation is f(input sum of {node}), with f(x) = 1 / (1 + e^-x) for the sigmoid"
+        return f"the sign is the wrong way round: {c.describe()} is {right_text}, not {a.text}"
+    if diagnosis == "factor_2":
+        if q == "cost":
+            if half:
+                return "you wrote (ŷ - y)²; the lecture's cost is ½ (ŷ - y)²"
+            return "you wrote ½ (ŷ - y)²; this model's cost is (ŷ - y)², without the ½"
+        if q == "error":
+            if half:
+                return "you wrote 2 (ŷ - y); with the cost ½ (ŷ - y)² the error is ŷ - y (the ½ cancels the 2)"
+            return "you wrote ŷ - y; with the cost (ŷ - y)² (no ½) the error is 2 (ŷ - y)"
+        return (
+            f"off by a factor 2: {c.describe()} adds up the costs ½ (ŷ - y)² of the rows"
+            if half
+            else (f"off by a factor 2: {c.describe()} adds up the costs (ŷ - y)² of the rows, without the ½")
+        )
+    if diagnosis == "missing_derivative":
+        if q == "bpe":
+            return f"you left out f': BPE_{node} = error_{node} × f'(input_{node})"
+        return f"you used the next layer's errors; error_{node} takes its BPEs: error_{node} = Σ BPE × w_{node}->next"
+    if diagnosis == "derivative_argument":
+        if variant == "activation":
+            return f"you took f' at the activation; f' is taken at the input sum: f'(input_{node}) = a (1 - a) with a = f(input_{node})"
+        return f"you wrote input (1 - input); f'(input_{node}) = a (1 - a), with the activation a = f(input_{node})"
+    if diagnosis == "updated_weights_too_early":
+        if variant == "sequential":
+            return "you used the old weights; this model updates a layer before its error goes back through it"
+        return "you used updated weights; the error goes back through the weights of the forward pass (they change only in Step 6)"
+    if diagnosis == "mean_vs_sum":
+        if q == "cost_sum":
+            return "you wrote the mean C(W); Σ is the sum of the rows' costs"
+        if q == "cost_mean":
+            return f"you wrote the sum Σ; C(W) is the mean, Σ / {net.N}"
+        if variant == "sum":
+            return "you divided by the number of rows; the lecture sums the gradient over the rows"
+        return f"you summed over the rows; this model takes the mean (divides by {net.N})"
+    if diagnosis == "missing_bias":
+        return f"you left out the bias: input_{node} = Σ a × w + bias_{node}"
+    if diagnosis == "missing_learning_rate":
+        return (
+            "you left out the learning rate: w - α × gradient"
+            if "weight" in q
+            else "you left out the learning rate: bias - α × gradient"
+        )
+    if diagnosis == "wrong_direction":
+        return "you added the step; gradient descent subtracts it: w - α × gradient"
+    if diagnosis == "wrong_row":
+        return f"this is {Cell(q, c.node, int(variant)).describe()}, the value of another row"
+    if diagnosis == "swapped_weights":
+        if variant == "node":
+            return f"you used the weights into another node; input_{node} takes the weights into {node}"
+        if variant == "inputs":
+            return f"you paired the inputs with the wrong weights: each input goes with its own weight into {node}"
+        if variant == "from":
+            return f"you used another node's weights; error_{node} goes back through the weights from {node}"
+        return f"you paired the BPEs with the wrong weights: each BPE goes with the weight from {node} to its node"
+    return f"no known mistake explains it; the right value is {right_text}: recheck the arithmetic"
+
+
+# the worked formula of the first wrong cell ---------------------------------------------------
+
+
+def values_from(net: Net, v: Lookup):
+    """The numbers of Steps 3-5 (worked.hand.Values) taken from `v`: the student's, or the right ones."""
+    from ..worked.hand import Values, no_rounding
+
+    m, rows = net.m, range(1, net.N + 1)
+    layers = range(1, net.L + 1)
+
+    def table(q: str, l: int) -> np.ndarray:
+        return np.array([net.vec(v, q, l, r) for r in rows])
+
+    z, a = [table("input_sum", l) for l in layers], [table("activation", l) for l in layers]
+    slopes = [
+        None if ACTIVATIONS[name].df is None else ACTIVATIONS[name].df(zl, al)
+        for name, zl, al in zip(m.activations, z, a)
+    ]
+    costs = np.array([v(Cell("cost", None, r)) for r in rows])
+    trained = all(ACTIVATIONS[n].trainable for n in m.activations)
+    errors = [table("error", l) for l in layers] if trained else []
+    bpes = [table("bpe", l) for l in layers] if trained else []
+    return Values(m, net.X, net.Y, z, a, slopes, costs, errors, bpes, no_rounding)
+
+
+def _item_label(c: Cell) -> str:
+    q, node = c.quantity, c.node or ""
+    arrow = node.replace("-", "->")
+    return {
+        "input_sum": f"input sum of {node}",
+        "activation": f"activation of {node}",
+        "cost": f"cost of row {c.row}",
+        "cost_sum": "Σ, the summed cost",
+        "cost_mean": "C(W), the mean cost",
+        "error": f"error of {node}",
+        "bpe": f"BPE of {node}",
+        "weight_one_row": f"weight {arrow}, row {c.row}",
+        "bias_one_row": f"bias of {node}, row {c.row}",
+        "weight": f"weight {arrow}, full batch",
+        "bias": f"bias of {node}, full batch",
+    }.get(q, "")
+
+
+def worked_pair(net: Net, mark: Mark, student: Lookup) -> tuple[Work | None, Work | None]:
+    """The worked formula of a cell (reusing --show-work's), with the student's numbers and with
+    the right ones, at the precision of the student's answer."""
+    from ..worked.sheets import worked_values
+
+    assert mark.answer is not None
+    c = mark.cell
+    p = Precision.uniform(max(mark.answer.decimals, 1), trim_given=True)
+    step = {"forward": "forward", "cost": "forward", "backprop": "backprop"}.get(_step_of(c), "update")
+    row = c.row or 1
+    out = []
+    for v in (student, lambda k: net.right[k]):
+        if c.quantity in ("gradient_weight", "gradient_bias"):
+            out.append(_gradient_work(net, c, v, p))
+            continue
+        try:
+            sheets = worked_values(step, values_from(net, v), row, p)
+        except ValueError:
+            sheets = []
+        label = _item_label(c)
+        out.append(next((w for s in sheets for w in s.items if w.label == label), None))
+    return out[0], out[1]
+
+
+def _step_of(c: Cell) -> str:
+    from .worksheet import STEP_OF
+
+    return STEP_OF.get(c.quantity, "update")
+
+
+def _gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
+    """dCost/dw = Σ_i BPE_to,i × a_from,i (dCost/db = Σ_i BPE_i), divided by N for the mean."""
+    from ..worked.formula import Num, Op, Paren, Sym, elided_sum, op
+
+    l, i, j = net.pos(c)
+    to = net.labels[l][j]
+    rows = range(1, net.N + 1)
+    if c.quantity == "gradient_bias":
+        syms = [Sym("BPE", (to, str(k))) for k in rows]
+        nums = [Num(fmt(v(Cell("bpe", to, k)), p.bpe)) for k in rows]
+        lhs = Sym("dCost/db", (to,))
+    else:
+        src = net.labels[l - 1][i]
+        a_sym = "X" if l == 1 else "a"
+        syms = [op("*", Sym("BPE", (to, str(k))), Sym(a_sym, (src, str(k)))) for k in rows]
+        nums = [
+            op("*", Num(fmt(v(Cell("bpe", to, k)), p.bpe)), Num(fmt(net.vec(v, "activation", l - 1, k)[i], p.data)))
+            for k in rows
+        ]
+        lhs = Sym("dCost/dw", (f"{src}->{to}",))
+    formula, numbers = elided_sum(syms), elided_sum(nums)
+    if net.m.reduction == "mean":
+        formula, numbers = op("/", Paren(formula), Num(str(net.N))), op("/", Paren(numbers), Num(str(net.N)))
+    value = net.compute(c, v)
+    return Work(
+        c.node or "", c.describe(), lhs, formula, numbers, value, fmt(value, p.weight), terms=Op("+", tuple(nums))
+    )
+
+
+def check_sheets(model: Model, data: Dataset, sheets: list[Worksheet]) -> list[SheetCheck]:
+    """Mark several sheets of the same model and data (the right values are computed once)."""
+    net = Net(model, data)
+    return [check_sheet(net, s) for s in sheets]
+
+
+def diagnose_printed(net: Net, c: Cell, printed: float, decimals: int) -> str | None:
+    """The known mistake a printed number (a golden file's erratum) is, at its printed precision
+    (reproduced exactly, no slack); None when none is."""
+    if c not in net.right:
+        return None
+    diagnosis, _ = diagnose(net, c, printed, decimals, (lambda k: net.right[k],), units=0.0)
+    return None if diagnosis == "arithmetic" else diagnosis
