@@ -202,8 +202,8 @@ class Net:
         return [Cell("bpe", names[j], r)]
 
     def slack(self, c: Cell) -> float:
-        """Units of the last written place that rounding explains: one, or half a unit per rounded
-        product of a sum the sheet does not ask for, and one for the sum itself."""
+        """Units of the last written place that the rounding of a sum's unwritten products explains:
+        half a unit per product and one for the sum itself (at least one unit)."""
         l, i, j = self.pos(c)
         q = c.quantity
         if q == "input_sum":
@@ -217,6 +217,24 @@ class Net:
         else:
             terms = 1
         return max(1.0, (terms + 1) / 2)
+
+    def tolerance(self, c: Cell, a: Answer, v: Lookup, given: dict[Cell, Answer]) -> float:
+        """What rounding explains, in units of the answer's last written place: its own rounding
+        (slack), plus half a unit of each earlier written answer it is worked from, carried
+        through the formula (by its partial derivative)."""
+        units = self.slack(c)
+        base = self.compute(c, v)
+        for k in self.inputs(c):
+            w = given.get(k)
+            if w is None or w.value is None:
+                continue
+            h = 10.0**-w.decimals / 2
+
+            def nudged(cell: Cell, k=k, h=h) -> float:
+                return v(cell) + h if cell == k else v(cell)
+
+            units += abs(self.compute(c, nudged) - base) / 10.0**-a.decimals
+        return units
 
     # mistakes ------------------------------------------------------------------------------------
 
@@ -296,7 +314,7 @@ class Net:
             yield "sign", "", -value
         if c.row is not None:
             for k in range(1, self.N + 1):
-                if k != c.row:
+                if k != c.row and Cell(q, c.node, k) in self.right:
                     yield "wrong_row", str(k), v(Cell(q, c.node, k))
 
 
@@ -398,7 +416,8 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
             continue
         a = given[c]
         assert a.value is not None
-        expected, recomputed, tol = net.right[c], net.compute(c, student), net.slack(c)
+        expected, recomputed = net.right[c], net.compute(c, student)
+        tol = net.tolerance(c, a, student, given)
         if agrees(a.value, a.decimals, expected, tol):
             marks[c] = Mark(c, a, expected, recomputed, CORRECT)
             continue
@@ -429,8 +448,8 @@ def diagnose(
     expected = net.right[c]
     for v in lookups:
         for diagnosis, variant, value in net.mistakes(c, v):
-            if not np.isfinite(value) or agrees(value, decimals, expected, units):
-                continue  # at this precision the mistake makes no difference
+            if not np.isfinite(value) or abs(value - expected) < 1e-12:
+                continue  # here the mistake makes no difference
             if agrees(answer, decimals, value, units):
                 return diagnosis, variant
     return "arithmetic", ""
