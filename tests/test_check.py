@@ -199,3 +199,215 @@ def test_each_mistake_is_named_and_carried_forward(tmp_path, lecture, k, mistake
     assert not wrong, wrong[:4]
     assert result.first_wrong == made[0]
     assert all(m.explanation for m in made)
+
+
+# a network unlike the lecture's: 2-2-2, tanh then softmax, categorical cross-entropy, mean
+
+SMALL_MODEL = """layers: [2, 2, 2]
+activation: [tanh, softmax]
+cost: categorical_cross_entropy
+reduction: mean
+learning_rate: 0.1
+weights:
+  - [[0.5, -0.3], [0.2, 0.8]]
+  - [[1.0, -1.0], [-0.5, 0.7]]
+biases:
+  - [0.1, -0.1]
+  - [0.0, 0.2]
+"""
+SMALL_DATA = """columns: [A, B, X1, X2]
+targets: [A, B]
+rows:
+  - [1, 0, 0.5, -1.0]
+  - [0, 1, -0.3, 0.4]
+  - [1, 0, 1.2, 0.1]
+"""
+
+
+def small_by_hand(mistake: str = "") -> dict[tuple, float]:
+    """The 2-2-2 network's cells, computed here with plain numpy (one-hot targets A, B)."""
+    import numpy as np
+
+    x = np.array([[0.5, -1.0], [-0.3, 0.4], [1.2, 0.1]])
+    y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 0.0]])
+    w1, b1 = np.array([[0.5, -0.3], [0.2, 0.8]]), np.array([0.1, -0.1])
+    w2, b2 = np.array([[1.0, -1.0], [-0.5, 0.7]]), np.array([0.0, 0.2])
+    z1 = x @ w1 + b1
+    a1 = np.tanh(z1)
+    z2 = a1 @ w2 + b2
+    a2 = np.exp(z2) / np.exp(z2).sum(axis=1, keepdims=True)
+    cost = -(y * np.log(a2)).sum(axis=1)
+    e2 = -y / a2
+    d2 = a2 - y  # softmax with cross-entropy
+    e1 = d2 @ w2.T
+    d1 = e1 if mistake == "missing_derivative" else e1 * (1 - a1**2)
+    out: dict[tuple, float] = {}
+    for n in range(3):
+        for j, h in enumerate(("H1", "H2")):
+            out["input_sum", h, n + 1], out["activation", h, n + 1] = z1[n, j], a1[n, j]
+        for j, o in enumerate(("ON1", "ON2")):
+            out["input_sum", o, n + 1], out["activation", o, n + 1] = z2[n, j], a2[n, j]
+        out["cost", None, n + 1] = cost[n]
+    out["cost_sum", None, None], out["cost_mean", None, None] = cost.sum(), cost.mean()
+    for n in range(3):
+        for j, o in enumerate(("ON1", "ON2")):
+            out["error", o, n + 1], out["bpe", o, n + 1] = e2[n, j], d2[n, j]
+        for j, h in enumerate(("H1", "H2")):
+            out["error", h, n + 1], out["bpe", h, n + 1] = e1[n, j], d1[n, j]
+    return out
+
+
+@pytest.fixture
+def small(tmp_path):
+    (tmp_path / "model.yaml").write_text(SMALL_MODEL)
+    (tmp_path / "data.yaml").write_text(SMALL_DATA)
+    model, data = load_model(tmp_path / "model.yaml"), load_data(tmp_path / "data.yaml")
+    return model, data, Net(model, data)
+
+
+@pytest.mark.parametrize("decimals", [3, 5])
+def test_a_softmax_tanh_network_is_marked_too(tmp_path, small, decimals):
+    result = mark(tmp_path, small, small_by_hand(), decimals)
+    assert result.summary["wrong"] == 0 and result.summary["correct"] == 3 * 8 + 3 + 2 + 3 * 8
+
+
+def test_a_softmax_tanh_network_names_a_missing_derivative(tmp_path, small):
+    result = mark(tmp_path, small, small_by_hand("missing_derivative"), 4)
+    wrong = {(m.cell.quantity, m.diagnosis) for m in result.marks if m.verdict == "wrong"}
+    assert wrong == {("bpe", "missing_derivative")}
+    assert result.first_wrong.cell.quantity == "bpe" and result.first_wrong.cell.node.startswith("H")
+
+
+def test_the_sheet_of_a_network_has_every_layer_and_its_updates(small):
+    from nnstep.teach.worksheet import cells
+
+    model, data, _ = small
+    names = {(c.quantity, c.node) for c in cells(model, len(data))}
+    assert ("weight", "H2-ON1") in names and ("gradient_bias", "ON2") in names
+    assert ("weight_one_row", "IN1-H1") in names and ("bpe", "ON2") in names
+
+
+def test_a_momentum_model_leaves_the_updated_weights_out_and_refuses_them(tmp_path, small):
+    from nnstep.teach.worksheet import cells
+
+    (tmp_path / "m.yaml").write_text(SMALL_MODEL + "optimizer: momentum\n")
+    model = load_model(tmp_path / "m.yaml")
+    _, data, _ = small
+    assert not [c for c in cells(model, 3) if c.quantity in ("weight", "bias")]
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("quantity,node,row,answer\nweight,IN1-H1,,0.5\n")
+    with pytest.raises(InputError, match="line 2: weight: the updated weights on a worksheet are the lecture's"):
+        read_sheet(sheet, model, 3)
+
+
+# bad sheets: one line naming the file and the line, exit status 2
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("quantity,node,answer\n", "line 1: expected the header quantity,node,row,answer"),
+        ("quantity,node,row,answer\nsum,H1,1,0.6\n", "line 2: quantity: expected one of input_sum, activation"),
+        (
+            "quantity,node,row,answer\ninput_sum,H9,1,0.6\n",
+            "line 2: node: expected a node of input_sum (H1, H2, H3, ON)",
+        ),
+        ("quantity,node,row,answer\ninput_sum,H1,11,0.6\n", "line 2: row: expected a row from 1 to 10"),
+        ("quantity,node,row,answer\ncost_sum,,1,1.55\n", "line 2: row: expected it empty for cost_sum"),
+        ("quantity,node,row,answer\nweight,IN1-ON,,0.6\n", "line 2: node: expected a weight FROM-TO"),
+        ("quantity,node,row,answer\ninput_sum,H1,1,0.6.1\n", "line 2: answer: expected a number such as 0.614"),
+        (
+            "quantity,node,row,answer\ninput_sum,H1,1,0.61\n\ninput_sum,H1,1,0.614\n",
+            "line 4: input sum of H1, row 1 is given twice (first on line 2)",
+        ),
+        ("quantity,node,row,answer\ncost,,1\n", "line 2: expected 4 fields"),
+        ("", "empty sheet"),
+    ],
+)
+def test_a_bad_sheet_is_refused_with_one_line(tmp_path, text, message):
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text(text)
+    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"Error: {sheet}: ") and message in lines[0], lines
+
+
+def test_a_yaml_sheet_keeps_the_decimals_as_written(tmp_path, lecture):
+    model, data, net = lecture
+    sheet = tmp_path / "s.yaml"
+    sheet.write_text(
+        "- {quantity: input_sum, node: H1, row: 1, answer: 0.614}\n"
+        "- {quantity: activation, node: H1, row: 1, answer: 0.650}\n"
+        "- quantity: cost_sum\n  node:\n  row:\n  answer: 1.55\n"
+    )
+    ws = read_sheet(sheet, model, len(data))
+    assert [(a.text, a.decimals) for a in ws.answers] == [("0.614", 3), ("0.650", 3), ("1.55", 2)]
+    marks = check_sheet(net, ws).marks
+    assert [m.verdict for m in marks] == ["correct", "wrong", "correct"]  # 0.6489 is 0.649, not 0.650
+
+
+def test_a_yaml_sheet_with_an_unknown_key_is_refused(tmp_path):
+    sheet = tmp_path / "s.yaml"
+    sheet.write_text("- {quantity: cost, row: 1, answr: 0.02}\n")
+    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    assert result.exit_code == 2 and "s.yaml: line 1: expected only the keys" in result.output
+
+
+# the commands
+
+
+def test_worksheet_for_the_slides_row_then_check_it(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["worksheet", "--rows", "1"], env=ENV)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "quantity,node,row,answer" and lines[1] == "input_sum,H1,1,"
+    assert "weight_one_row,IN1-H1,1," in lines and "bias_one_row,ON,1," in lines
+    assert not [line for line in lines if line.startswith(("cost_sum", "weight,", "gradient"))]
+    filled = result.output.replace("input_sum,H1,1,\n", "input_sum,H1,1,0.614\n").replace(
+        "error,ON,1,\n", "error,ON,1,-0.18\n"
+    )
+    (tmp_path / "mine.csv").write_text(filled)
+    result = runner.invoke(main, ["check", str(tmp_path / "mine.csv")], env=ENV)
+    assert result.exit_code == 1
+    out = result.output
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "0.614 ✓" in out and "-0.18 ✗" in out
+    assert "you wrote y - ŷ; the lecture's error is ŷ - y" in out
+    assert "Look first at: error of ON, row 1 (you wrote -0.18)" in out
+    assert "error_ON = a_ON - y_ON = 0.18 - 0 = 0.18" in out
+    assert out.strip().splitlines()[-1] == "2 cells: 1 right outright, 1 right with follow-through, 1 wrong, 28 blank"
+
+
+def test_check_json_has_the_documented_shape(tmp_path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("quantity,node,row,answer\ninput_sum,H1,1,0.614\ncost,,1,0.03\ncost_sum,,,\n")
+    result = CliRunner().invoke(main, ["check", str(sheet), "--format", "json"], env=ENV)
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert set(data) == {"cells", "first_wrong", "summary"}
+    keys = {"quantity", "node", "row", "answer", "expected", "recomputed", "verdict", "diagnosis"}
+    assert all(set(c) == keys | {"explanation", "follows_from"} for c in data["cells"])
+    cost = data["cells"][1]
+    assert (cost["node"], cost["row"], cost["verdict"], cost["diagnosis"]) == (None, 1, "wrong", "factor_2")
+    assert data["first_wrong"] == {"quantity": "cost", "node": None, "row": 1}
+    assert data["summary"] == {"correct": 1, "follows": 0, "wrong": 1, "blank": 1}
+
+
+def test_a_right_sheet_exits_0(tmp_path):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("quantity,node,row,answer\ninput_sum,H1,1,0.614\nactivation,H1,1,0.65\n")
+    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    assert result.exit_code == 0 and "2 cells: 2 right outright" in result.output
+
+
+def test_worksheet_writes_every_version_into_a_directory(tmp_path):
+    result = CliRunner().invoke(main, ["worksheet", "--steps", "forward,cost", "--output", str(tmp_path)], env=ENV)
+    assert result.exit_code == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["worksheet.csv", "worksheet.html", "worksheet.md", "worksheet.tex"]
+    md = (tmp_path / "worksheet.md").read_text()
+    assert "| 1 | -0.97 | -0.80 | 0 |  |" in md and "| Σ | C(W) = Σ / 10 |" in md
+    assert r"\begin{tabular}" in (tmp_path / "worksheet.tex").read_text()
+    assert (tmp_path / "worksheet.csv").read_text().count("\n") == 1 + 10 * 9 + 2

@@ -25,7 +25,7 @@ def _header(q: str, name: str, output: bool) -> str:
     return {
         "input_sum": f"input {subscript(name)}",
         "activation": "ŷ" if output and name == "ON" else ("ŷ " + subscript(name) if output else subscript(name)),
-        "error": f"error {subscript(name)}",
+        "error": f"Err {subscript(name)}",
         "bpe": f"BPE {subscript(name)}",
     }[q]
 
@@ -165,6 +165,9 @@ def check_blocks(result, model: Model, data: Dataset, width: int = 80) -> list:
         ):
             if work is not None:
                 look += ["", title] + ["  " + line for line in work.text_lines(width - 2)]
+        mine, right = result.work_student, result.work_right
+        if mine is not None and right is not None and mine.substituted_text() == right.substituted_text():
+            look += ["", "The numbers you worked from are right: the slip is in this step."]
         blocks.append("\n".join(look))
     blocks.append(result.summary_text())
     return blocks

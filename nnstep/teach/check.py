@@ -383,10 +383,10 @@ class SheetCheck:
         s = self.summary
         filled = s[CORRECT] + s[FOLLOWS] + s[WRONG]
         text = (
-            f"{filled} cells marked: {s[CORRECT]} right outright, {s[CORRECT] + s[FOLLOWS]} right with "
+            f"{filled} cells: {s[CORRECT]} right outright, {s[CORRECT] + s[FOLLOWS]} right with "
             f"follow-through, {s[WRONG]} wrong"
         )
-        return text + (f"; {s[BLANK]} blank" if s[BLANK] else "")
+        return text + (f", {s[BLANK]} blank" if s[BLANK] else "")
 
     def to_dict(self) -> dict:
         return {
@@ -582,8 +582,10 @@ def worked_pair(net: Net, mark: Mark, student: Lookup) -> tuple[Work | None, Wor
     p = Precision.uniform(max(mark.answer.decimals, 1), trim_given=True)
     step = {"forward": "forward", "cost": "forward", "backprop": "backprop"}.get(_step_of(c), "update")
     row = c.row or 1
+    recomputed = net.compute(c, student)
     out = []
-    for v in (student, lambda k: net.right[k]):
+    # with the student's numbers the cell itself is what the method gives from them
+    for v in (lambda k: recomputed if k == c else student(k), lambda k: net.right[k]):
         if c.quantity in ("gradient_weight", "gradient_bias"):
             out.append(_gradient_work(net, c, v, p))
             continue
