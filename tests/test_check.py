@@ -411,3 +411,46 @@ def test_worksheet_writes_every_version_into_a_directory(tmp_path):
     assert "| 1 | -0.97 | -0.80 | 0 |  |" in md and "| Σ | C(W) = Σ / 10 |" in md
     assert r"\begin{tabular}" in (tmp_path / "worksheet.tex").read_text()
     assert (tmp_path / "worksheet.csv").read_text().count("\n") == 1 + 10 * 9 + 2
+
+
+# golden files are worksheets written by a lecturer: the same comparison, the same diagnoses
+
+
+def test_the_slides_cost_column_errata_are_the_factor_2_mistake():
+    from nnstep.teach.verify import golden_files, verify
+
+    report = verify([p for p in golden_files() if p.stem == "lecture"])
+    errata = [f for f in report.errata if f.number.startswith("cost of row")]
+    assert len(errata) == 19 and {f.diagnosis for f in errata} == {"factor_2"}
+    signs = [f for f in report.errata if f.diagnosis == "sign"]
+    assert signs and all("lost minus sign" in f.reason for f in signs)
+    copied = [f for f in report.errata if f.diagnosis == "wrong_row"]
+    assert len(copied) == 1 and "row 1 directly above" in copied[0].reason
+
+
+def test_printed_and_answered_numbers_share_one_comparison():
+    from nnstep.teach.marking import agrees, reproduces
+
+    assert reproduces(0.614, 3, 0.61400) and not reproduces(-0.026, 3, -0.028)
+    assert reproduces(0.02, 2, 0.02494)  # the slides' close rounding tie of row 10's cost
+    assert agrees(0.65, 2, 0.6489) and agrees(0.649, 3, 0.650) and not agrees(0.647, 3, 0.6489, 1)
+
+
+def test_the_slides_own_row_1_is_marked_with_its_one_slip(fixtures):
+    result = CliRunner().invoke(main, ["check", str(fixtures / "check" / "slides_row1.csv"), "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    wrong = [c for c in data["cells"] if c["verdict"] != "correct"]
+    assert [(c["quantity"], c["node"], c["answer"], c["diagnosis"]) for c in wrong] == [
+        ("input_sum", "H2", -0.026, "arithmetic")
+    ]
+    assert data["summary"] == {"correct": 20, "follows": 0, "wrong": 1, "blank": 0}
+
+
+def test_several_sheets_are_each_marked(fixtures):
+    sheets = [str(fixtures / "check" / name) for name in ("row1_right.csv", "slides_row1.csv")]
+    result = CliRunner().invoke(main, ["check", *sheets, "--format", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert [s["summary"]["wrong"] for s in data["sheets"]] == [0, 1]
+    assert data["sheets"][0]["path"].endswith("row1_right.csv")

@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from nnstep.cli import main
 
+from .conftest import FIXTURES
+
 COMMANDS = ["forward", "backprop", "update", "train"]
 
 
@@ -135,7 +137,11 @@ def test_importing_the_cli_pulls_in_no_numpy_or_rich():
 
 @pytest.mark.parametrize("command", sorted(main.commands))
 def test_every_command_speaks_json(command):
-    extra = {"train": ["--epochs", "2"], "search": ["--budget", "50", "--params", "H1-ON"]}.get(command, [])
+    extra = {
+        "train": ["--epochs", "2"],
+        "search": ["--budget", "50", "--params", "H1-ON"],
+        "check": [str(FIXTURES / "check" / "row1_right.csv")],
+    }.get(command, [])
     result = CliRunner().invoke(main, [command, "--format", "json", *extra])
     assert result.exit_code == 0, result.output
     json.loads(result.output)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -554,6 +554,11 @@ def values_from(net: Net, v: Lookup):
     return Values(m, net.X, net.Y, z, a, slopes, costs, errors, bpes, no_rounding)
 
 
+def _data_decimals(x: np.ndarray) -> int:
+    """The fewest decimals (up to 6) that show every input exactly, as the data file gives them."""
+    return next((d for d in range(7) if np.allclose(np.round(x, d), x, rtol=0, atol=1e-12)), 6)
+
+
 def _item_label(c: Cell) -> str:
     q, node = c.quantity, c.node or ""
     arrow = node.replace("-", "->")
@@ -579,7 +584,7 @@ def worked_pair(net: Net, mark: Mark, student: Lookup) -> tuple[Work | None, Wor
 
     assert mark.answer is not None
     c = mark.cell
-    p = Precision.uniform(max(mark.answer.decimals, 1), trim_given=True)
+    p = replace(Precision.uniform(max(mark.answer.decimals, 1), trim_given=True), data=_data_decimals(net.X))
     step = {"forward": "forward", "cost": "forward", "backprop": "backprop"}.get(_step_of(c), "update")
     row = c.row or 1
     recomputed = net.compute(c, student)

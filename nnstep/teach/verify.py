@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..files.load import DATA_DIR, example_file
 from ..render.tables import Column, TableData
-from .golden import Check, Entry, Golden, Unchecked, check_file
+from .golden import NO_EXAMPLE, Check, Entry, Golden, Unchecked, check_file
 
 REPRODUCED, ERRATUM, MISMATCH = "reproduced", "erratum", "mismatch"
 MARKS = {REPRODUCED: "✓", ERRATUM: "✗", MISMATCH: "!"}
@@ -68,6 +68,7 @@ class Finding:
     right_text: str
     status: str
     reason: str | None = None
+    diagnosis: str | None = None  # the mistake an erratum is, as `nnstep check` names it (factor_2, sign)
 
     def as_json(self) -> dict:
         return {
@@ -79,7 +80,7 @@ class Finding:
         }
 
 
-def _finding(golden: Golden, c: Check) -> Finding:
+def _finding(golden: Golden, c: Check, diagnosis: str | None = None) -> Finding:
     e = c.entry
     printed_text = e.show(e.printed)
     if e.relation == "lt":
@@ -110,7 +111,48 @@ def _finding(golden: Golden, c: Check) -> Finding:
         right_text,
         status,
         reason,
+        diagnosis if status == ERRATUM else None,
     )
+
+
+def cell_of(e: Entry):
+    """(epoch, worksheet cell) of a golden entry: a golden file is a worksheet written by a lecturer,
+    one per epoch (weights after N updates belong to epoch N). None for the data, the weights
+    before any update and counts."""
+    from .worksheet import QUANTITIES, ROW_QUANTITIES, Cell
+
+    k, q = e.keys, e.quantity
+    epoch = k["after"] if "after" in k else e.epoch
+    if q not in QUANTITIES or e.significant is not None or epoch < 1:
+        return None
+    node = f"{k['from']}-{k['to']}" if "from" in k else k.get("node")
+    return epoch, Cell(q, node, k.get("row") if q in ROW_QUANTITIES else None)
+
+
+def diagnoses(golden: Golden, checks: list[Check]) -> list[str | None]:
+    """Per entry, the known mistake its erratum is, named by the same code that marks a student's
+    worksheet (teach/check.py) at the printed precision; None where there is none to name."""
+    out: list[str | None] = [None] * len(checks)
+    wanted = [(n, cell_of(c.entry)) for n, c in enumerate(checks) if c.entry.erratum is not None]
+    wanted = [(n, where) for n, where in wanted if where is not None]
+    if not wanted or golden.example == NO_EXAMPLE:
+        return out
+    from .. import network
+    from ..files.load import example_file, load_data, load_model
+    from .check import Net, diagnose_printed
+
+    model = load_model(example_file(golden.example, "model.yaml"))
+    data = load_data(example_file(golden.example, "data.yaml"))
+    nets: dict[int, Net] = {}
+    for n, (epoch, cell) in wanted:
+        if epoch not in nets:
+            before = model
+            if epoch > 1:
+                before = network.train(model, data.inputs, data.targets, epoch - 1).last.updated
+            nets[epoch] = Net(before, data)
+        e = checks[n].entry
+        out[n] = diagnose_printed(nets[epoch], cell, e.printed, e.decimals)
+    return out
 
 
 @dataclass(frozen=True)
@@ -178,7 +220,8 @@ def verify(paths: Sequence[Path] = ()) -> Report:
     reports = []
     for path in paths or golden_files():
         golden, checks = check_file(path)
-        reports.append(FileReport(Path(path), golden, [_finding(golden, c) for c in checks]))
+        named = diagnoses(golden, checks)
+        reports.append(FileReport(Path(path), golden, [_finding(golden, c, d) for c, d in zip(checks, named)]))
     return Report(reports)
 
 
@@ -231,6 +274,8 @@ def text_lines(report: Report, width: int = 80, errata_only: bool = False) -> li
                 out += [(style, f"    {n}") for n in names[1:]]
                 if f.status != REPRODUCED:
                     label = "Slide erratum" if f.status == ERRATUM else "MISMATCH"
+                    if f.diagnosis is not None:
+                        label += f" ({f.diagnosis})"
                     text = f"{label}: printed {f.printed_text} where the math gives {f.right_text}; {f.reason}"
                     out += [
                         ("dim" if f.status == ERRATUM else style, line)
