@@ -120,7 +120,7 @@ def worksheet(model_path, data_path, steps, rows, fmt, output):
         kinds = [fmt] if fmt else list(FILES)
         for kind in kinds:
             _write(text(kind), output / FILES.get(kind, "worksheet.json"))
-        click.echo("wrote " + ", ".join(str(output / FILES.get(k, "worksheet.json")) for k in kinds), err=True)
+        click.echo(f"wrote {', '.join(FILES.get(k, 'worksheet.json') for k in kinds)} in {output}", err=True)
         return
     kind = fmt or (SUFFIXES.get(output.suffix.lower(), "csv") if output is not None else "csv")
     _write(text(kind), output)

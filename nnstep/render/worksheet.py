@@ -87,29 +87,29 @@ def layout(model: Model, data: Dataset, wanted: Sequence[Cell], text: CellText, 
         ]
         params += [("b", name, model.biases[l][j]) for j, name in enumerate(to)]
     one_row = sorted({c.row for c in cells if c.quantity in ("weight_one_row", "bias_one_row") and c.row is not None})
-    kinds = [
-        (
-            f"after the row-{r} step",
-            lambda kind, name, r=r: Cell("weight_one_row" if kind == "w" else "bias_one_row", name, r),
-        )
-        for r in one_row
+
+    def one_row_cell(r: int) -> Callable[[str, str], Cell]:
+        return lambda kind, name: Cell("weight_one_row" if kind == "w" else "bias_one_row", name, r)
+
+    kinds: list[tuple[str, Callable[[str, str], Cell]]] = [
+        (f"after the row-{r} step", one_row_cell(r)) for r in one_row
     ]
     kinds += [
-        ("dCost/dw", lambda kind, name: Cell("gradient_weight" if kind == "w" else "gradient_bias", name)),
+        ("gradient", lambda kind, name: Cell("gradient_weight" if kind == "w" else "gradient_bias", name)),
         ("after the update", lambda kind, name: Cell("weight" if kind == "w" else "bias", name)),
     ]
     kinds = [(h, make) for h, make in kinds if any(make(k, name) in cells for k, name, _ in params)]
     params = [p for p in params if any(make(p[0], p[1]) in cells for _, make in kinds)]
     if kinds:
-        headers = [Column("", "left")] + ([Column("Step 2")] if given else []) + [Column(h) for h, _ in kinds]
+        columns = [Column("", "left")] + ([Column("Step 2")] if given else []) + [Column(h) for h, _ in kinds]
         body = []
         for kind, name, start in params:
             label = f"w {name.replace('-', ' → ')}" if kind == "w" else f"bias {name}"
             line = [label] + ([fmt(start, 3)] if given else [])
             line += [text(make(kind, name)) if make(kind, name) in cells else "" for _, make in kinds]
             body.append(tuple(line))
-        note = f"α = {model.learning_rate:g}; w - α × BPE × a for one row, w - α × dCost/dw for the update"
-        out.append(TableData("Step 6: Update", tuple(headers), tuple(body), (note,)))
+        note = f"α = {model.learning_rate:g}; w - α × BPE × a for one row, w - α × gradient for the update"
+        out.append(TableData("Step 6: Update", tuple(columns), tuple(body), (note,)))
     return out
 
 

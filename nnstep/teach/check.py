@@ -24,7 +24,7 @@ from ..labels import Precision, fmt, node_labels
 from ..network import Model
 from ..worked.sheets import Work
 from .marking import agrees
-from .worksheet import Answer, Cell, Worksheet, cells, weight_label
+from .worksheet import Answer, Cell, Worksheet, cells, trainable, weight_label
 
 CORRECT, FOLLOWS, WRONG, BLANK = "correct", "follows", "wrong", "blank"
 DIAGNOSES = (
@@ -61,7 +61,12 @@ class Net:
             for j in range(model.layers[l + 1])
         }
         self.order = cells(model, self.N)
-        self.step = network.step(model, data.inputs, data.targets)
+        if trainable(model):
+            self.step = network.step(model, data.inputs, data.targets)
+        else:  # the step activation: Steps 3-4 only
+            fp = network.forward(model, data.inputs)
+            empty = network.Backward([], [], [], [])
+            self.step = network.Step(model, fp, network.cost(model, fp, data.targets), empty, model)
         self.scale = 1.0 / self.N if model.reduction == "mean" else 1.0
         sequential = model.update == "batch" and model.layer_updates == "sequential"
         # the weights a hidden error goes back through (the updated ones for sequential layer updates)
@@ -289,13 +294,13 @@ class Net:
                         yield "swapped_weights", "pairs", float(d[list(p)] @ self.through[l][j])
             yield "sign", "", -value
         elif q == "bpe":
-            e = v(Cell("error", c.node, r))
-            yield "missing_derivative", "bpe", e
+            e_own = v(Cell("error", c.node, r))
+            yield "missing_derivative", "bpe", e_own
             f = ACTIVATIONS[m.activations[l - 1]]
             if f.df is not None:
                 z, a = np.array([v(Cell("input_sum", c.node, r))]), np.array([v(Cell("activation", c.node, r))])
-                yield "derivative_argument", "activation", float(e * f.df(a, f.f(a))[0])
-                yield "derivative_argument", "input_sum", float(e * f.df(z, z)[0])
+                yield "derivative_argument", "activation", float(e_own * f.df(a, f.f(a))[0])
+                yield "derivative_argument", "input_sum", float(e_own * f.df(z, z)[0])
             yield "sign", "", -value
         elif q in ("gradient_weight", "gradient_bias"):
             yield "mean_vs_sum", m.reduction, value / self.N if m.reduction == "sum" else value * self.N
@@ -543,10 +548,10 @@ def values_from(net: Net, v: Lookup):
         return np.array([net.vec(v, q, l, r) for r in rows])
 
     z, a = [table("input_sum", l) for l in layers], [table("activation", l) for l in layers]
-    slopes = [
-        None if ACTIVATIONS[name].df is None else ACTIVATIONS[name].df(zl, al)
-        for name, zl, al in zip(m.activations, z, a)
-    ]
+    slopes = []
+    for name, zl, al in zip(m.activations, z, a):
+        df = ACTIVATIONS[name].df
+        slopes.append(None if df is None else df(zl, al))
     costs = np.array([v(Cell("cost", None, r)) for r in rows])
     trained = all(ACTIVATIONS[n].trainable for n in m.activations)
     errors = [table("error", l) for l in layers] if trained else []
@@ -588,7 +593,7 @@ def worked_pair(net: Net, mark: Mark, student: Lookup) -> tuple[Work | None, Wor
     step = {"forward": "forward", "cost": "forward", "backprop": "backprop"}.get(_step_of(c), "update")
     row = c.row or 1
     recomputed = net.compute(c, student)
-    out = []
+    out: list[Work | None] = []
     # with the student's numbers the cell itself is what the method gives from them
     for v in (lambda k: recomputed if k == c else student(k), lambda k: net.right[k]):
         if c.quantity in ("gradient_weight", "gradient_bias"):
@@ -611,14 +616,14 @@ def _step_of(c: Cell) -> str:
 
 def _gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
     """dCost/dw = Σ_i BPE_to,i × a_from,i (dCost/db = Σ_i BPE_i), divided by N for the mean."""
-    from ..worked.formula import Num, Op, Paren, Sym, elided_sum, op
+    from ..worked.formula import Expr, Num, Op, Paren, Sym, elided_sum, op
 
     l, i, j = net.pos(c)
     to = net.labels[l][j]
     rows = range(1, net.N + 1)
     if c.quantity == "gradient_bias":
-        syms = [Sym("BPE", (to, str(k))) for k in rows]
-        nums = [Num(fmt(v(Cell("bpe", to, k)), p.bpe)) for k in rows]
+        syms: list[Expr] = [Sym("BPE", (to, str(k))) for k in rows]
+        nums: list[Expr] = [Num(fmt(v(Cell("bpe", to, k)), p.bpe)) for k in rows]
         lhs = Sym("dCost/db", (to,))
     else:
         src = net.labels[l - 1][i]
