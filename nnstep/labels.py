@@ -40,6 +40,11 @@ def node_labels(layers: tuple[int, ...], layer: int) -> list[str]:
     return [node_label(layers, layer, j) for j in range(layers[layer])]
 
 
+def weight_label(layers: tuple[int, ...], layer: int, i: int, j: int) -> str:
+    """The weight from node i of layer `layer` to node j of the next, as a worksheet names it: IN1-H1."""
+    return f"{node_label(layers, layer, i)}-{node_label(layers, layer + 1, j)}"
+
+
 def node_index(layers: tuple[int, ...]) -> dict[str, tuple[int, int]]:
     """Label -> (layer, position in layer), the inverse of node_label."""
     return {node_label(layers, l, j): (l, j) for l, n in enumerate(layers) for j in range(n)}

@@ -10,15 +10,26 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..dataset import Dataset
-from ..labels import fmt, node_labels, subscript, target_text
+from ..labels import fmt, node_labels, subscript, target_text, weight_label
 from ..network import Model
-from ..teach.worksheet import Cell, weight_label
 from .tables import Column, TableData
+
+# a worksheet cell as (quantity, node, row); the teach layer's Cell records are read by their fields
+Key = tuple[str, str | None, int | None]
+
+
+def _cell(quantity: str, node: str | None = None, row: int | None = None) -> Key:
+    return (quantity, node, row)
+
+
+def _key(cell) -> Key:
+    return (cell.quantity, cell.node, cell.row)
+
 
 MARKS = {"correct": "✓", "follows": "→", "wrong": "✗", "blank": "·"}
 LEGEND = "✓ right   → right from your own earlier answer   ✗ wrong   · blank"
 
-CellText = Callable[[Cell], str]
+CellText = Callable[[Key], str]
 
 
 def _header(q: str, name: str, output: bool) -> str:
@@ -30,19 +41,19 @@ def _header(q: str, name: str, output: bool) -> str:
     }[q]
 
 
-def layout(model: Model, data: Dataset, wanted: Sequence[Cell], text: CellText, given: bool = True) -> list[TableData]:
+def layout(model: Model, data: Dataset, wanted: Sequence, text: CellText, given: bool = True) -> list[TableData]:
     """The slides' tables of the cells in `wanted`, each cell shown by `text`; with `given`, the
     data and the initial weights beside them, as the slides print them."""
-    cells = set(wanted)
+    cells = {_key(c) for c in wanted}
     layers, n = model.layers, len(model.weights)
-    rows = sorted({c.row for c in cells if c.row is not None and c.quantity in ("input_sum", "activation", "cost")})
+    rows = sorted({r for q, _, r in cells if r is not None and q in ("input_sum", "activation", "cost")})
     out: list[TableData] = []
     # Steps 3-4: per row the inputs, the target, then input sum and activation of every node, and the cost
     cols = [
         (q, name, l) for l in range(1, n + 1) for name in node_labels(layers, l) for q in ("input_sum", "activation")
     ]
-    cols = [c for c in cols if any(Cell(c[0], c[1], r) in cells for r in rows)]
-    has_cost = any(Cell("cost", None, r) in cells for r in rows)
+    cols = [c for c in cols if any(_cell(c[0], c[1], r) in cells for r in rows)]
+    has_cost = any(_cell("cost", None, r) in cells for r in rows)
     if cols or has_cost:
         headers = ["#"] + ([subscript(x) for x in data.input_names + data.target_names] if given else [])
         headers += [_header(q, name, l == n) for q, name, l in cols] + (["Cost"] if has_cost else [])
@@ -51,18 +62,18 @@ def layout(model: Model, data: Dataset, wanted: Sequence[Cell], text: CellText, 
             line = [str(r)]
             if given:
                 line += [fmt(v, 2) for v in data.inputs[r - 1]] + [target_text(v, 2) for v in data.targets[r - 1]]
-            line += [text(Cell(q, name, r)) for q, name, _ in cols]
+            line += [text(_cell(q, name, r)) for q, name, _ in cols]
             if has_cost:
-                line.append(text(Cell("cost", None, r)))
+                line.append(text(_cell("cost", None, r)))
             body.append(tuple(line))
         out.append(TableData("Steps 3-4: Forward pass and cost", tuple(Column(h) for h in headers), tuple(body)))
-    totals = [c for c in (Cell("cost_sum"), Cell("cost_mean")) if c in cells]
+    totals = [c for c in (_cell("cost_sum"), _cell("cost_mean")) if c in cells]
     if totals:
         names = {"cost_sum": "Σ", "cost_mean": f"C(W) = Σ / {len(data)}"}
         out.append(
             TableData(
                 "Step 4: The summed and the mean cost",
-                tuple(Column(names[c.quantity]) for c in totals),
+                tuple(Column(names[c[0]]) for c in totals),
                 (tuple(text(c) for c in totals),),
             )
         )
@@ -70,10 +81,10 @@ def layout(model: Model, data: Dataset, wanted: Sequence[Cell], text: CellText, 
     back = [
         (q, name, l) for l in reversed(range(1, n + 1)) for name in node_labels(layers, l) for q in ("error", "bpe")
     ]
-    brows = sorted({c.row for c in cells if c.quantity in ("error", "bpe") and c.row is not None})
-    back = [c for c in back if any(Cell(c[0], c[1], r) in cells for r in brows)]
+    brows = sorted({r for q, _, r in cells if q in ("error", "bpe") and r is not None})
+    back = [c for c in back if any(_cell(c[0], c[1], r) in cells for r in brows)]
     if back:
-        body = [tuple([str(r)] + [text(Cell(q, name, r)) for q, name, _ in back]) for r in brows]
+        body = [tuple([str(r)] + [text(_cell(q, name, r)) for q, name, _ in back]) for r in brows]
         headers = ["#"] + [_header(q, name, False) for q, name, _ in back]
         out.append(TableData("Step 5: Backpropagation", tuple(Column(h) for h in headers), tuple(body)))
     # Step 6: per weight and bias, as the slides go (from the output layer back)
@@ -86,17 +97,15 @@ def layout(model: Model, data: Dataset, wanted: Sequence[Cell], text: CellText, 
             for i in range(layers[l])
         ]
         params += [("b", name, model.biases[l][j]) for j, name in enumerate(to)]
-    one_row = sorted({c.row for c in cells if c.quantity in ("weight_one_row", "bias_one_row") and c.row is not None})
+    one_row = sorted({r for q, _, r in cells if q in ("weight_one_row", "bias_one_row") and r is not None})
 
-    def one_row_cell(r: int) -> Callable[[str, str], Cell]:
-        return lambda kind, name: Cell("weight_one_row" if kind == "w" else "bias_one_row", name, r)
+    def one_row_cell(r: int) -> Callable[[str, str], Key]:
+        return lambda kind, name: _cell("weight_one_row" if kind == "w" else "bias_one_row", name, r)
 
-    kinds: list[tuple[str, Callable[[str, str], Cell]]] = [
-        (f"after the row-{r} step", one_row_cell(r)) for r in one_row
-    ]
+    kinds: list[tuple[str, Callable[[str, str], Key]]] = [(f"after the row-{r} step", one_row_cell(r)) for r in one_row]
     kinds += [
-        ("gradient", lambda kind, name: Cell("gradient_weight" if kind == "w" else "gradient_bias", name)),
-        ("after the update", lambda kind, name: Cell("weight" if kind == "w" else "bias", name)),
+        ("gradient", lambda kind, name: _cell("gradient_weight" if kind == "w" else "gradient_bias", name)),
+        ("after the update", lambda kind, name: _cell("weight" if kind == "w" else "bias", name)),
     ]
     kinds = [(h, make) for h, make in kinds if any(make(k, name) in cells for k, name, _ in params)]
     params = [p for p in params if any(make(p[0], p[1]) in cells for _, make in kinds)]
@@ -113,20 +122,21 @@ def layout(model: Model, data: Dataset, wanted: Sequence[Cell], text: CellText, 
     return out
 
 
-def blank_text(cell: Cell) -> str:
+def blank_text(cell: Key) -> str:
     return ""
 
 
-def marked_text(marks: dict[Cell, object]) -> CellText:
+def marked_text(marks: dict) -> CellText:
     """A cell as the student's answer and its mark: '0.614 ✓', '0.18 ✗', '·' for a blank one."""
+    by_key = {_key(c): m for c, m in marks.items()}
 
-    def text(cell: Cell) -> str:
-        m = marks.get(cell)
+    def text(cell: Key) -> str:
+        m = by_key.get(cell)
         if m is None:
             return ""
-        if m.verdict == "blank":  # type: ignore[attr-defined]
+        if m.verdict == "blank":
             return MARKS["blank"]
-        return f"{m.answer.text} {MARKS[m.verdict]}"  # type: ignore[attr-defined]
+        return f"{m.answer.text} {MARKS[m.verdict]}"
 
     return text
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..activations import ACTIVATIONS
 from ..files.load import InputError
-from ..labels import node_labels
+from ..labels import node_labels, weight_label
 from ..network import Model
 
 HEADER = ("quantity", "node", "row", "answer")
@@ -110,11 +110,6 @@ class Worksheet:
 
 
 # Which cells a model has ---------------------------------------------------------------------
-
-
-def weight_label(layers: tuple[int, ...], layer: int, i: int, j: int) -> str:
-    """The weight from node i of layer `layer` to node j of the next one, as FROM-TO (IN1-H1)."""
-    return f"{node_labels(layers, layer)[i]}-{node_labels(layers, layer + 1)[j]}"
 
 
 def trainable(model: Model) -> bool:
