@@ -454,3 +454,55 @@ def test_several_sheets_are_each_marked(fixtures):
     data = json.loads(result.output)
     assert [s["summary"]["wrong"] for s in data["sheets"]] == [0, 1]
     assert data["sheets"][0]["path"].endswith("row1_right.csv")
+
+
+DEEP_MODEL = """layers: [2, 3, 2, 1]
+activation: [relu, tanh, sigmoid]
+learning_rate: 0.3
+weights:
+  - [[0.5, -0.3, 0.2], [0.2, 0.8, -0.6]]
+  - [[1.0, -1.0], [-0.5, 0.7], [0.3, 0.4]]
+  - [[0.9], [-1.1]]
+biases:
+  - [0.1, -0.1, 0.05]
+  - [0.0, 0.2]
+  - [-0.3]
+"""
+DEEP_DATA = """columns: [Y, X1, X2]
+targets: [Y]
+rows:
+  - [1, 0.5, -1.0]
+  - [0, -0.3, 0.4]
+  - [1, 1.2, 0.1]
+  - [0, -0.8, -0.9]
+"""
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "",
+        "cost: squared_error\n",
+        "cost: binary_cross_entropy\nreduction: mean\n",
+        "layer_updates: sequential\n",
+        "update: online\n",
+        "update_biases: false\n",
+        "optimizer: adam\n",
+    ],
+)
+def test_every_cell_formula_gives_the_core_value_under_each_convention(tmp_path, extra):
+    """Each cell's own formula, fed the core's numbers, gives the core's number for that cell, and
+    a sheet of the core's numbers has no wrong cell (two computations that must agree)."""
+    (tmp_path / "model.yaml").write_text(DEEP_MODEL + extra)
+    (tmp_path / "data.yaml").write_text(DEEP_DATA)
+    model, data = load_model(tmp_path / "model.yaml"), load_data(tmp_path / "data.yaml")
+    net = Net(model, data)
+    for c in net.order:
+        assert net.compute(c, net.right.__getitem__) == pytest.approx(net.right[c], abs=1e-12), c
+    values = {(c.quantity, c.node, c.row): net.right[c] for c in net.order}
+    result = mark(tmp_path, (model, data, net), values, 4)
+    assert result.summary["wrong"] == 0
+    assert any(c.quantity == "weight" for c in net.order) == (
+        extra
+        in ("", "cost: squared_error\n", "cost: binary_cross_entropy\nreduction: mean\n", "update_biases: false\n")
+    )
