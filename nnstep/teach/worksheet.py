@@ -260,7 +260,8 @@ def _yaml_rows(path: str | Path, text: str) -> Iterable[tuple[int, dict[str, str
 def read_sheet(path: str | Path, model: Model, n_rows: int) -> Worksheet:
     """Read and check a filled-in worksheet: every cell must be one this model and data have,
     given once, with a number or nothing as its answer."""
-    known = set(cells(model, n_rows)) | _refused_cells(model, n_rows)
+    refused = _refused_cells(model, n_rows)
+    known = set(cells(model, n_rows)) | refused
     nodes = [name for layer in range(1, len(model.layers)) for name in node_labels(model.layers, layer)]
     weights = [
         weight_label(model.layers, l, i, j)
@@ -299,7 +300,7 @@ def read_sheet(path: str | Path, model: Model, n_rows: int) -> Worksheet:
         parsed = parse_answer(f["answer"])
         if parsed is None:
             raise InputError(path, where, f"answer: expected a number such as 0.614 or nothing, got {f['answer']!r}")
-        if cell in _refused_cells(model, n_rows) and parsed[0] is not None:
+        if cell in refused and parsed[0] is not None:
             raise InputError(path, where, f"{q}: {_not_here(model, q)}")
         answers.append(Answer(cell, f["answer"].strip(), parsed[0], parsed[1], line))
     return Worksheet(str(path), tuple(answers))
