@@ -506,3 +506,14 @@ def test_every_cell_formula_gives_the_core_value_under_each_convention(tmp_path,
         extra
         in ("", "cost: squared_error\n", "cost: binary_cross_entropy\nreduction: mean\n", "update_biases: false\n")
     )
+
+
+def test_follow_through_carries_across_blank_cells(tmp_path, lecture):
+    """error_ON written as y - ŷ, BPE_ON left blank, error_H1 worked from the unwritten BPE."""
+    v = by_hand(None, "sign")
+    sheet = {k: v[k] for k in [("error", "ON", 1), ("error", "H1", 1)]}
+    sheet[("bpe", "ON", 1)] = None
+    result = mark(tmp_path, lecture, sheet, 3)
+    verdicts = {m.cell.quantity + " " + m.cell.node: (m.verdict, m.follows_from) for m in result.marks}
+    assert verdicts["error ON"][0] == "wrong" and verdicts["bpe ON"][0] == "blank"
+    assert verdicts["error H1"] == ("follows", result.first_wrong.cell)

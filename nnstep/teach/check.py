@@ -402,22 +402,42 @@ class SheetCheck:
 
 
 def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
-    """Mark every cell of `sheet` (Step 3 to Step 6, in the order of the calculation)."""
+    """Mark every cell of `sheet` (Step 3 to Step 6, in the order of the calculation).
+
+    The recomputed value of a cell takes the student's answers and, for a cell left blank, the
+    right value; a cell worked through blanks from the student's own wrong answers (what the right
+    method carries through the blanks) also follows."""
     given = {a.cell: a for a in sheet.answers if a.value is not None}
     blanks = {a.cell: a for a in sheet.answers if a.value is None}
+    carried: dict[Cell, float] = {}  # blank cells as the right method works them from the student's answers
 
     def student(c: Cell) -> float:
         a = given.get(c)
         return a.value if a is not None and a.value is not None else net.right[c]
 
+    def carry(c: Cell) -> float:
+        a = given.get(c)
+        return a.value if a is not None and a.value is not None else carried.get(c, net.right[c])
+
     def right(c: Cell) -> float:
         return net.right[c]
 
     marks: dict[Cell, Mark] = {}
+
+    def root(k: Cell) -> Cell | None:
+        """The wrong cell an input's difference comes from, through blank cells too."""
+        m = marks.get(k)
+        if m is not None and m.verdict in (WRONG, FOLLOWS):
+            return k if m.verdict == WRONG else m.follows_from
+        if k in given or abs(carried.get(k, net.right[k]) - net.right[k]) <= 1e-12:
+            return None
+        return next((r for r in map(root, net.inputs(k)) if r is not None), None)
+
     for c in net.order:
-        if c in blanks:
-            marks[c] = Mark(c, blanks[c], net.right[c], None, BLANK)
         if c not in given:
+            carried[c] = net.compute(c, carry)
+            if c in blanks:
+                marks[c] = Mark(c, blanks[c], net.right[c], None, BLANK)
             continue
         a = given[c]
         assert a.value is not None
@@ -426,17 +446,22 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
         if agrees(a.value, a.decimals, expected, tol):
             marks[c] = Mark(c, a, expected, recomputed, CORRECT)
             continue
+        through = net.compute(c, carry)
         if agrees(a.value, a.decimals, recomputed, tol):
             off = [k for k in net.inputs(c) if k in marks and marks[k].verdict in (WRONG, FOLLOWS)]
-            if not off:  # worked from earlier answers that are right up to their rounding
-                marks[c] = Mark(c, a, expected, recomputed, CORRECT)
-                continue
-            source = off[0] if marks[off[0]].verdict == WRONG else marks[off[0]].follows_from
-            marks[c] = Mark(c, a, expected, recomputed, FOLLOWS, follows_from=source)
+            sources = [k if marks[k].verdict == WRONG else marks[k].follows_from for k in off]
+        elif agrees(a.value, a.decimals, through, tol):
+            recomputed = through
+            sources = [r for r in map(root, net.inputs(c)) if r is not None]
+        else:
+            diagnosis, variant = diagnose(net, c, a.value, a.decimals, (student, carry, right), tol)
+            text = explain(net, c, diagnosis, variant, a, expected)
+            marks[c] = Mark(c, a, expected, recomputed, WRONG, diagnosis, text)
             continue
-        diagnosis, variant = diagnose(net, c, a.value, a.decimals, (student, right), tol)
-        text = explain(net, c, diagnosis, variant, a, expected)
-        marks[c] = Mark(c, a, expected, recomputed, WRONG, diagnosis, text)
+        if not sources:  # worked from earlier answers that are right up to their rounding
+            marks[c] = Mark(c, a, expected, recomputed, CORRECT)
+        else:
+            marks[c] = Mark(c, a, expected, recomputed, FOLLOWS, follows_from=sources[0])
     ordered = tuple(marks[c] for c in net.order if c in marks)
     first = next((m for m in ordered if m.verdict == WRONG), None)
     if first is None:
