@@ -538,14 +538,11 @@ def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected
         return f"you summed over the rows; this model takes the mean (divides by {net.N})"
     if diagnosis == "missing_bias":
         return f"you left out the bias: input_{node} = Σ a × w + bias_{node}"
-    if diagnosis == "missing_learning_rate":
-        return (
-            "you left out the learning rate: w - α × gradient"
-            if "weight" in q
-            else "you left out the learning rate: bias - α × gradient"
-        )
-    if diagnosis == "wrong_direction":
-        return "you added the step; gradient descent subtracts it: w - α × gradient"
+    if diagnosis in ("missing_learning_rate", "wrong_direction"):
+        rule = _update_rule(net, c)
+        if diagnosis == "missing_learning_rate":
+            return f"you left out the learning rate α = {m.learning_rate:g}: {rule}"
+        return f"you added the step; gradient descent subtracts it: {rule}"
     if diagnosis == "wrong_row":
         return f"this is {Cell(q, c.node, int(variant)).describe()}, the value of another row"
     if diagnosis == "swapped_weights":
@@ -557,6 +554,21 @@ def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected
             return f"you used another node's weights; error_{node} goes back through the weights from {node}"
         return f"you paired the BPEs with the wrong weights: each BPE goes with the weight from {node} to its node"
     return f"no known mistake explains it; the right value is {right_text}: recheck the arithmetic"
+
+
+def _update_rule(net: Net, c: Cell) -> str:
+    """The update of a weight or bias cell in the slides' words: w_H1->ON - α × BPE_ON × a_H1."""
+    l, i, j = net.pos(c)
+    to = net.labels[l][j]
+    if i < 0:
+        name = f"bias_{to}"
+        term = f"BPE_{to}" if c.quantity == "bias_one_row" else f"dCost/db_{to}"
+    else:
+        src = net.labels[l - 1][i]
+        name = f"w_{src}->{to}"
+        feed = f"X_{src}" if l == 1 else f"a_{src}"
+        term = f"BPE_{to} × {feed}" if c.quantity == "weight_one_row" else f"dCost/dw_{src}->{to}"
+    return f"{name} - α × {term}"
 
 
 # the worked formula of the first wrong cell ---------------------------------------------------
