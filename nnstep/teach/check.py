@@ -148,10 +148,15 @@ class Net:
             return float(ACTIVATIONS[m.activations[l - 1]].bpe(z, a, e)[0, j])
         if q in ("gradient_weight", "gradient_bias"):
             rows = range(1, self.N + 1)
+            bw = self.step.backward  # the regularisation penalty's part, λ w (L2) or λ sign(w) (L1)
             if q == "gradient_bias":
-                return self.scale * sum(v(Cell("bpe", self.labels[l][j], k)) for k in rows)
-            return self.scale * sum(
-                v(Cell("bpe", self.labels[l][j], k)) * self.vec(v, "activation", l - 1, k)[i] for k in rows
+                pen = 0.0 if bw.bias_penalties is None else float(bw.bias_penalties[l - 1][j])
+                return self.scale * sum(v(Cell("bpe", self.labels[l][j], k)) for k in rows) + pen
+            pen = 0.0 if bw.weight_penalties is None else float(bw.weight_penalties[l - 1][i, j])
+            return (
+                self.scale
+                * sum(v(Cell("bpe", self.labels[l][j], k)) * self.vec(v, "activation", l - 1, k)[i] for k in rows)
+                + pen
             )
         if q == "weight":
             return float(m.weights[l - 1][i, j] - m.learning_rate * v(Cell("gradient_weight", c.node)))
