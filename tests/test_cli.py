@@ -141,6 +141,7 @@ def test_every_command_speaks_json(command):
         "train": ["--epochs", "2"],
         "search": ["--budget", "50", "--params", "H1-ON"],
         "check": [str(FIXTURES / "check" / "row1_right.csv")],
+        "exercise": ["--seed", "1"],
     }.get(command, [])
     result = CliRunner().invoke(main, [command, "--format", "json", *extra])
     assert result.exit_code == 0, result.output

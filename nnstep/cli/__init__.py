@@ -53,7 +53,7 @@ def main(ctx: click.Context, fmt: str) -> None:
 
 
 def _register() -> None:
-    from . import diagram, search, steps, tools, train, verify, worksheet
+    from . import diagram, exercise, search, steps, tools, train, verify, worksheet
 
     for command in (
         steps.forward,
@@ -68,6 +68,7 @@ def _register() -> None:
         diagram.page,
         worksheet.worksheet,
         worksheet.check,
+        exercise.exercise,
     ):
         main.add_command(command)
 

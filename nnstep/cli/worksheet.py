@@ -130,15 +130,21 @@ def worksheet(model_path, data_path, steps, rows, fmt, output):
 @click.argument("sheets", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @_model_option
 @_data_option
+@click.option("--summary", "only_summary", is_flag=True, help="With several sheets: only the class summary.")
 @output_options
-def check(sheets, model_path, data_path, fmt):
+def check(sheets, model_path, data_path, only_summary, fmt):
     """Mark a filled-in worksheet, cell by cell, with follow-through.
 
     Each filled cell is right (up to rounding at your precision), right
     from your own earlier answers (follow-through), or wrong, with the
     likely mistake named and explained. The first wrong cell is shown with
     its worked formula twice: with your numbers and with the right ones.
-    Exit status 0 when no cell is wrong, 1 when one is, 2 for bad input.
+    A sheet is marked against --model/--data when given, else model.yaml
+    and data.yaml in its own folder (as nnstep exercise writes them), else
+    the lecture's. Several sheets end with a class summary: per step
+    and quantity the cells right, follows, wrong and blank, and the most
+    frequent mistakes. Exit status 0 when no cell is wrong, 1 when one is,
+    2 for bad input.
 
     \b
     Example:
@@ -146,28 +152,42 @@ def check(sheets, model_path, data_path, fmt):
       nnstep check mine.csv
       nnstep check mine.csv --format json
       nnstep check a.csv b.csv --model model.yaml --data data.yaml
+      nnstep check class/*/worksheet.csv --summary
     """
     from ..files.load import InputError
     from ..teach.check import Net, check_sheet
+    from ..teach.classroom import inputs_for, summarize
     from ..teach.worksheet import read_sheet
 
-    model, data = _inputs(model_path, data_path)
-    net = Net(model, data)
-    results = []
+    loaded: dict = {}  # (model file, data file) -> model, data and their right values
+    results, inputs = [], []
     for path in sheets:
+        files = inputs_for(path, model_path, data_path)
+        if files not in loaded:
+            model, data = _inputs(*files)
+            loaded[files] = (model, data, Net(model, data))
+        model, data, net = loaded[files]
         try:
             results.append(check_sheet(net, read_sheet(path, model, len(data))))
         except InputError as exc:
             raise InputProblem(str(exc)) from None
+        inputs.append((model, data))
+    summary = summarize(results) if len(results) > 1 else None
     if fmt == "json":
-        if len(results) == 1:
+        if summary is None:
             _print_json(results[0].to_dict())
         else:
-            _print_json({"sheets": [{"path": r.path, **r.to_dict()} for r in results]})
+            _print_json({"sheets": [{"path": r.path, **r.to_dict()} for r in results], "class": summary.to_dict()})
     else:
+        from ..render.classroom import class_blocks
         from ..render.worksheet import check_blocks
 
-        blocks = [b for r in results for b in check_blocks(r, model, data)]
+        blocks = (
+            []
+            if summary is not None and only_summary
+            else [b for r, (model, data) in zip(results, inputs) for b in check_blocks(r, model, data)]
+        )
+        blocks += class_blocks(summary) if summary is not None else []
         _print(*blocks, blank_after_last=False)
     if not all(r.ok for r in results):
         sys.exit(1)
