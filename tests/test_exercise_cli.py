@@ -329,13 +329,16 @@ def test_the_class_summary_as_a_table_and_as_csv(tmp_path):
     table = run("check", *sheets, "--summary")
     assert table.exit_code == 1
     assert "Class: 3 sheets" in table.output and "Class: the most frequent mistakes" in table.output
-    assert "error of ON, row 1 [sign]" in table.output
+    assert "error ON, row 1" in table.output and "✓ right" in table.output
     assert all(len(line) <= 80 for line in table.output.splitlines())
     assert "Steps 3-4" not in table.output  # --summary: no sheet's own tables
     rows = list(csv.reader(io.StringIO(run("check", *sheets, "--summary", "--format", "csv").output)))
     assert ["Step", "Quantity", "right", "follows", "wrong", "blank", "most often"] in rows
     assert ["backprop", "error", "44", "0", "4", "0", "sign (4)"] in rows
     assert ["sign", "4", "1", "error"] in rows
+    sheet_rows = [r for r in rows if r and r[0].endswith("mine.csv")]
+    assert [r[3] for r in sheet_rows] == ["0", "4", "1"]  # the wrong cells of each sheet
+    assert sheet_rows[1][-1] == "error ON, row 1 [sign]" and sheet_rows[2][-1] == "cost, row 1 [factor_2]"
     full = run("check", *sheets)
     assert "Steps 3-4: Forward pass and cost" in full.output and "Class: 3 sheets" in full.output
 

@@ -141,7 +141,8 @@ def exercise(seed, output, layers, rows, count, decimals, force, fmt, **conventi
     from ..teach.handout import step2_tables
 
     if folders:
-        return _print(written_table(seed, [(v.number, f, v.attempt) for v, f in zip(drawn, folders)], FILES))
+        names = ("model.yaml", "data.yaml", "worksheet.csv/.md/.tex", "key.csv/.md")
+        return _print(written_table(seed, [(v.number, f, v.attempt) for v, f in zip(drawn, folders)], names))
     blocks: list = []
     for k, v in enumerate(drawn):
         blocks.append(data_table(f"Exercise {labels[k] or 1} (seed {seed}): the data", v.data))

@@ -187,7 +187,7 @@ def check(sheets, model_path, data_path, only_summary, fmt):
             if summary is not None and only_summary
             else [b for r, (model, data) in zip(results, inputs) for b in check_blocks(r, model, data)]
         )
-        blocks += class_blocks(summary) if summary is not None else []
+        blocks += class_blocks(summary, compact=fmt == "table") if summary is not None else []
         _print(*blocks, blank_after_last=False)
     if not all(r.ok for r in results):
         sys.exit(1)

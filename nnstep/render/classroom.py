@@ -6,6 +6,7 @@ Takes teach.classroom.ClassSummary (by its attributes: render sits below teach).
 from __future__ import annotations
 
 from .tables import Column, TableData
+from .worksheet import LEGEND, MARKS
 
 NAMES = {
     "input_sum": "input sum",
@@ -24,56 +25,48 @@ NAMES = {
 }
 
 
-def sheets_table(summary) -> TableData:
-    """One line per sheet: its counts and the first wrong cell with its diagnosis."""
+VERDICTS = ("correct", "follows", "wrong", "blank")
+WORDS = ("right", "follows", "wrong", "blank")
+
+
+def _verdict_columns(compact: bool) -> tuple[Column, ...]:
+    return tuple(Column(MARKS[v] if compact else w) for v, w in zip(VERDICTS, WORDS))
+
+
+def short(cell) -> str:
+    """A cell in few words: 'error H2, row 1', 'dCost/dw IN1-H1', 'Σ'."""
+    text = NAMES.get(cell.quantity, cell.quantity) + (f" {cell.node}" if cell.node else "")
+    return text + (f", row {cell.row}" if cell.row is not None else "")
+
+
+def sheets_table(summary, compact: bool = False) -> TableData:
+    """One line per sheet: its counts and the first wrong cell (with its diagnosis unless compact)."""
     rows = []
     for s in summary.sheets:
         n = s.summary
         first = s.first_wrong
-        look = "" if first is None else f"{first.cell.describe()} [{first.diagnosis}]"
-        rows.append((s.path, str(n["correct"]), str(n["follows"]), str(n["wrong"]), str(n["blank"]), look))
-    columns = (
-        Column("Sheet", "left"),
-        Column("right"),
-        Column("follows"),
-        Column("wrong"),
-        Column("blank"),
-        Column("first wrong cell", "left"),
-    )
-    return TableData(f"Class: {len(summary.sheets)} sheets", columns, tuple(rows))
+        look = "" if first is None else short(first.cell) + ("" if compact else f" [{first.diagnosis}]")
+        rows.append((s.path, *(str(n[v]) for v in VERDICTS), look))
+    columns = (Column("Sheet", "left"), *_verdict_columns(compact), Column("first wrong cell", "left"))
+    return TableData(f"Class: {len(summary.sheets)} sheets", columns, tuple(rows), (LEGEND,) if compact else ())
 
 
-def quantities_table(summary) -> TableData:
-    """Per step and quantity: cells right, right by follow-through, wrong and blank, and the
-    commonest diagnosis of the wrong ones."""
+def quantities_table(summary, compact: bool = False) -> TableData:
+    """Per step and quantity: cells right, right by follow-through, wrong and blank, and (unless
+    compact: the next table has it) the commonest diagnosis of the wrong ones."""
     rows = []
     for q in summary.quantities:
-        v = q.verdicts
-        common = "" if q.diagnosis is None else f"{q.diagnosis} ({q.diagnosis_cells})"
-        rows.append(
-            (
-                q.step,
-                NAMES.get(q.quantity, q.quantity),
-                *(str(v[k]) for k in ("correct", "follows", "wrong", "blank")),
-                common,
-            )
-        )
+        common = () if compact else ("" if q.diagnosis is None else f"{q.diagnosis} ({q.diagnosis_cells})",)
+        rows.append((q.step, NAMES.get(q.quantity, q.quantity), *(str(q.verdicts[v]) for v in VERDICTS), *common))
     t = summary.totals
-    rows.append(("all", "", *(str(t[k]) for k in ("correct", "follows", "wrong", "blank")), ""))
-    columns = (
-        Column("Step", "left"),
-        Column("Quantity", "left"),
-        Column("right"),
-        Column("follows"),
-        Column("wrong"),
-        Column("blank"),
-        Column("most often", "left"),
-    )
+    rows.append(("all", "", *(str(t[v]) for v in VERDICTS), *(() if compact else ("",))))
+    columns = (Column("Step", "left"), Column("Quantity", "left"), *_verdict_columns(compact))
+    columns += () if compact else (Column("most often", "left"),)
     return TableData("Class: cells per step and quantity", columns, tuple(rows))
 
 
 def diagnoses_table(summary, most: int = 10) -> TableData | str:
-    """The diagnoses of the wrong cells, the most frequent first."""
+    """The diagnoses of the wrong cells, the most frequent first, with where they occur."""
     if not summary.diagnoses:
         return "Class: no cell is wrong."
     rows = tuple(
@@ -84,5 +77,7 @@ def diagnoses_table(summary, most: int = 10) -> TableData | str:
     return TableData("Class: the most frequent mistakes", columns, rows)
 
 
-def class_blocks(summary) -> list:
-    return [sheets_table(summary), quantities_table(summary), diagnoses_table(summary)]
+def class_blocks(summary, compact: bool = False) -> list:
+    """The class summary; `compact` (for the terminal) marks the verdict columns ✓ → ✗ · and
+    leaves the commonest diagnosis per quantity to the table of mistakes."""
+    return [sheets_table(summary, compact), quantities_table(summary, compact), diagnoses_table(summary)]

@@ -131,12 +131,12 @@ def data_table(title: str, data: Dataset) -> TableData:
 
 
 def written_table(seed: int, written: Sequence[tuple[int, str, int]], files: Sequence[str]) -> TableData:
-    """What nnstep exercise wrote: per variant its folder and the draw that fitted."""
+    """What nnstep exercise wrote: per variant its folder and how often it was redrawn."""
     rows = tuple((f"{n}", folder, str(draw)) for n, folder, draw in written)
     note = "Each folder: " + ", ".join(files)
     return TableData(
         f"Exercises of seed {seed}",
-        (Column("Variant"), Column("Folder", "left"), Column("Draw")),
+        (Column("Variant"), Column("Folder", "left"), Column("Redrawn")),
         rows,
         (note,),
     )

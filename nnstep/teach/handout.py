@@ -83,7 +83,12 @@ def conventions(model: Model, rows: int) -> list[str]:
         f"Network {'-'.join(str(n) for n in model.layers)}: " + " ".join(f),
         f"Cost of a row: {cost.formula}; Σ adds up the {rows} rows' costs, C(W) = Σ / {rows}.",
         f"Error of an output node: {cost.error_formula}; BPE = error × f'(input sum); the error of a hidden "
-        "node is Σ BPE × w over the weights out of it (the weights of Step 2).",
+        "node is Σ BPE × w over the weights out of it "
+        + (
+            "(sequential layer updates: the weights after their update)."
+            if model.layer_updates == "sequential" and model.update == "batch"
+            else "(the weights of Step 2)."
+        ),
         f"Learning rate α = {model.learning_rate:g}. One-row step: w - α × BPE × a. "
         f"dCost/dw = {'(' if mean else ''}Σ over the {rows} rows of BPE × a{f') / {rows}' if mean else ''}"
         + ("; the update: w - α × dCost/dw." if not plain_update(model) else "."),
@@ -120,8 +125,10 @@ def worked_key(net: Net, model: Model, data: Dataset, decimals: int | None) -> l
     for r in range(1, rows + 1):
         for s in worked("forward", model, data, r, p):
             if r > 1:  # Σ and C(W) once, with row 1
-                s = replace(s, items=tuple(w for w in s.items if w.label.startswith(("input", "activation", "cost"))))
+                kept = tuple(w for w in s.items if w.label.startswith(("input", "activation", "cost")))
+                s = replace(s, title=f"Step 4: Cost, row {r}" if s.title.startswith("Step 4") else s.title, items=kept)
             sheets.append(s)
+    for r in range(1, rows + 1):
         sheets += worked("backprop", model, data, r, p)
     # the one-row step w - α BPE a is the same for either reduction (the BPEs are per row)
     one_row = worked("update", replace(model, reduction="sum"), data, 1, p)
@@ -132,7 +139,7 @@ def worked_key(net: Net, model: Model, data: Dataset, decimals: int | None) -> l
             f", divided by {rows}" if model.reduction == "mean" else ""
         )
         right = net.right.__getitem__
-        items = tuple(_gradient_work(net, c, right, p) for c in gradient_cells)
+        items = tuple(replace(_gradient_work(net, c, right, p), terms=None) for c in gradient_cells)
         sheets.append(Sheet(f"Step 6: The gradients over all {rows} rows", (note,), items))
     if not plain_update(model) and model.reduction == "sum" and len(one_row) > 1:
         sheets.append(one_row[1])
@@ -172,6 +179,8 @@ def handout(variant: Variant, seed: int, label: str, decimals: int | None, comma
     key_intro = [
         f"Every answer at the precision the sheet asks: {how[0].lower()}{how[1:]}",
         *facts,
+        "The key works at full precision and rounds only what it writes: an answer worked from rounded "
+        "numbers may differ in its last digit, and nnstep check marks it right.",
         "nnstep check key.csv --model model.yaml --data data.yaml marks every cell right.",
     ]
     comment = f"{name}, written by: {command}" + (f" (draw {variant.attempt})" if variant.attempt else "")
