@@ -177,8 +177,14 @@ def test_the_key_shows_its_worked_formulas(tmp_path):
     for title in ("Step 3: Forward pass, row 1", "Step 5: Backpropagation, row 4", "one-row step of row 1"):
         assert title in text
     assert "Step 6: The gradients over all 4 rows" in text and "full batch over all 4 rows" in text
-    h1 = answers(out / "key.csv")[("input_sum", "H1", "1")]
+    key = answers(out / "key.csv")
+    h1 = key[("input_sum", "H1", "1")]
     assert f"= {h1}" in text
+    # the answers in the slides' tables: row 1 of Steps 3-4, and the updated weight IN1 -> H1
+    row1 = next(line for line in text.splitlines() if line.startswith("| 1 |"))
+    assert f"| {h1} | {key[('activation', 'H1', '1')]} |" in row1
+    w = next(line for line in text.splitlines() if line.startswith("| w IN1 → H1 |"))
+    assert w.endswith(f"| {key[('gradient_weight', 'IN1-H1', '')]} | {key[('weight', 'IN1-H1', '')]} |")
 
 
 # the printable sheets -----------------------------------------------------------------------

@@ -175,7 +175,8 @@ def handout(variant: Variant, seed: int, label: str, decimals: int | None, comma
     ]
     blank_tables = layout(model, data, chosen, lambda c: "")
     box_tables = layout(model, data, chosen, lambda c: printable.BOX)
-    key_tables = layout(model, data, chosen, lambda c: answers.get(c, ""))
+    by_fields = {(c.quantity, c.node, c.row): a for c, a in answers.items()}  # layout reads cells by their fields
+    key_tables = layout(model, data, chosen, lambda c: by_fields.get(c, ""))
     key_intro = [
         f"Every answer at the precision the sheet asks: {how[0].lower()}{how[1:]}",
         *facts,
