@@ -107,6 +107,9 @@ CONVENTIONS = [
     ["--layers", "2,2,2", "--activation", "sigmoid,softmax", "--cost", "categorical_cross_entropy"],
     ["--layers", "3,2,1", "--freeze-biases", "--learning-rate", 0.1],
     ["--update", "online"],
+    ["--layer-updates", "sequential"],
+    ["--regularization", "l2", "--lambda", 0.1],
+    ["--regularization", "l1", "--lambda", 0.05, "--regularize-biases", "--reduction", "mean"],
     ["--decimals", 4],
     ["--decimals", 2],
 ]
@@ -169,6 +172,15 @@ def test_key_cells_against_an_independent_computation(tmp_path):
         g += bpe_o * w2[0][0] * a[0] * (1 - a[0]) * r[0]
     assert key[("gradient_weight", "IN1-H1", "")] == f"{g:.3f}"
     assert key[("weight", "IN1-H1", "")] == f"{w1[0][0] - 0.5 * g:.3f}"
+
+
+def test_with_a_penalty_the_worked_update_ends_at_the_keys_weights(tmp_path):
+    out = write(tmp_path, "ex", "--seed", 3, "--regularization", "l2", "--lambda", 0.1)
+    key, text = answers(out / "key.csv"), (out / "key.md").read_text()
+    penalty = text[text.index("the penalty's step") :]
+    for weight in ("IN1-H1", "H2-ON"):
+        line = next(x for x in penalty.splitlines() if x.startswith(f"w_{weight.replace('-', '->')} = "))
+        assert line.endswith(f"= {key[('weight', weight, '')]}")
 
 
 def test_the_key_shows_its_worked_formulas(tmp_path):

@@ -35,6 +35,9 @@ def _template(layers: list[int], overrides: dict):
     return model
 
 
+NEGATED = {"--update-biases": "--freeze-biases", "--regularize-biases": "--exempt-biases"}
+
+
 def _command(seed, layers, rows, count, overrides: dict, decimals) -> str:
     """The options that decide the numbers, in a fixed order (recorded in each model.yaml)."""
     words = ["nnstep exercise", f"--seed {seed}", f"--layers {','.join(map(str, layers))}", f"--rows {rows}"]
@@ -43,7 +46,7 @@ def _command(seed, layers, rows, count, overrides: dict, decimals) -> str:
         if key in overrides:
             value = overrides[key]
             if isinstance(value, bool):
-                words.append(flag if value else "--freeze-biases")
+                words.append(flag if value else NEGATED[flag])
             else:
                 words.append(f"{flag} {','.join(value) if isinstance(value, list) else value}")
     words += [f"--decimals {decimals}"] if decimals is not None else []

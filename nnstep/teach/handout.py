@@ -95,6 +95,13 @@ def conventions(model: Model, rows: int) -> list[str]:
     ]
     if model.has_biases and not model.update_biases:
         lines.append("The biases stay as they are (frozen).")
+    if model.regularization != "none":
+        which = "weight and bias" if model.regularize_biases else "weight (not the biases)"
+        slope = "λ × w" if model.regularization == "l2" else "λ × sign(w)"
+        lines.append(
+            f"Regularisation {model.regularization.upper()}, λ = {model.lambda_:g}: the gradient of each {which} "
+            f"gains {slope}{f' / {rows}' if mean else ''}; J = Σ + the penalty."
+        )
     return lines
 
 
@@ -124,26 +131,35 @@ def worked_key(net: Net, model: Model, data: Dataset, decimals: int | None) -> l
     rows = len(data)
     for r in range(1, rows + 1):
         for s in worked("forward", model, data, r, p):
-            if r > 1:  # Σ and C(W) once, with row 1
+            if r > 1:  # Σ, C(W) (and the penalty) once, with row 1
                 kept = tuple(w for w in s.items if w.label.startswith(("input", "activation", "cost")))
+                if not kept:
+                    continue
                 s = replace(s, title=f"Step 4: Cost, row {r}" if s.title.startswith("Step 4") else s.title, items=kept)
             sheets.append(s)
-    for r in range(1, rows + 1):
-        sheets += worked("backprop", model, data, r, p)
+    if not sequential(model):
+        for r in range(1, rows + 1):
+            sheets += worked("backprop", model, data, r, p)
     # the one-row step w - α BPE a is the same for either reduction (the BPEs are per row)
     one_row = worked("update", replace(model, reduction="sum"), data, 1, p)
     sheets.append(one_row[0])
     gradient_cells = [c for c in net.order if c.quantity in ("gradient_weight", "gradient_bias")]
-    if gradient_cells:
+    if gradient_cells and model.regularization == "none":  # (with a penalty: in the update's sheets)
         note = "dCost/dw = Σ over the rows of BPE_to × a_from" + (
             f", divided by {rows}" if model.reduction == "mean" else ""
         )
         right = net.right.__getitem__
         items = tuple(replace(_gradient_work(net, c, right, p), terms=None) for c in gradient_cells)
         sheets.append(Sheet(f"Step 6: The gradients over all {rows} rows", (note,), items))
-    if not plain_update(model) and model.reduction == "sum" and len(one_row) > 1:
-        sheets.append(one_row[1])
+    if not plain_update(model) and model.reduction == "sum":
+        sheets += one_row[1:]  # the full batch (and the penalty's step)
     return sheets
+
+
+def sequential(model: Model) -> bool:
+    """Hidden errors go back through updated weights: Step 5's worked formulas (which take the
+    weights of Step 2) are left out of the key."""
+    return model.update == "batch" and model.layer_updates == "sequential" and len(model.weights) > 1
 
 
 @dataclass(frozen=True)
@@ -183,6 +199,11 @@ def handout(variant: Variant, seed: int, label: str, decimals: int | None, comma
         "The key works at full precision and rounds only what it writes: an answer worked from rounded "
         "numbers may differ in its last digit, and nnstep check marks it right.",
         "nnstep check key.csv --model model.yaml --data data.yaml marks every cell right.",
+        *(
+            ["Sequential layer updates: the tables hold Step 5's answers; its worked formulas are left out."]
+            if sequential(model)
+            else []
+        ),
     ]
     comment = f"{name}, written by: {command}" + (f" (draw {variant.attempt})" if variant.attempt else "")
     columns = list(data.input_names + data.target_names)
