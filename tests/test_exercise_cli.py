@@ -375,3 +375,30 @@ def test_a_sheet_beside_its_model_needs_no_options(tmp_path):
     out = write(tmp_path, "ex", "--seed", 7)
     result = run("check", out / "key.csv")
     assert result.exit_code == 0, result.output
+
+
+def test_ten_variants_are_numbered_01_to_10(tmp_path):
+    out = write(tmp_path, "class", "--seed", 1, "--variants", 10, "--rows", 2)
+    assert sorted(p.name for p in out.iterdir()) == [f"{k:02d}" for k in range(1, 11)]
+
+
+def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    """The folder appears in one rename: a failure while its files are written leaves no folder
+    and no staging folder."""
+    from pathlib import Path
+
+    from nnstep.files import folder
+
+    real = Path.write_text
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(self)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", failing)
+    with pytest.raises(folder.InputError, match="cannot be written"):
+        folder.write_folder(tmp_path / "ex", {"a.txt": "1", "b.txt": "2", "c.txt": "3"})
+    assert list(tmp_path.iterdir()) == []
