@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.2.0"
-__all__ = ["Network", "Result", "__version__", "lecture", "load", "verify"]
+__all__ = ["Diagram", "Network", "Result", "__version__", "exercise", "lecture", "load", "verify"]
 
 if TYPE_CHECKING:
-    from .api import Network, Result, lecture, load, verify
+    from .api import Diagram, Network, Result, exercise, lecture, load, verify
 
 
 def __getattr__(name: str) -> Any:

@@ -75,6 +75,13 @@ class Result:
         return f"<nnstep.Result {self.title!r}: .to_dict() for the numbers, print() for the tables>"
 
 
+@dataclass(frozen=True)
+class WorksheetResult(Result):
+    """A blank worksheet: `csv` is the file to fill in (quantity,node,row,answer)."""
+
+    csv: str = ""
+
+
 class Network:
     """A model (layers, activations, weights, biases, conventions) and its data, as the CLI reads
     them. Methods run one command each and leave the network as it is; update and train return
@@ -175,6 +182,89 @@ class Network:
         trained = Network(result.last.updated, self.data)
         return Result(train_json(result), tuple(blocks), "nnstep train", trained, result)
 
+    def worksheet(self, steps: Iterable[str] = ("forward", "cost", "backprop", "update"), rows=None) -> Result:
+        """A blank worksheet (`nnstep worksheet`): `.to_dict()` is its JSON ({"cells": [...]}), the
+        display its printable tables; `result.csv` is the CSV to fill in."""
+        from .render.worksheet import blank_text, layout
+        from .teach.worksheet import cells, sheet_csv
+
+        chosen = cells(self.model, len(self.data), tuple(steps), None if rows is None else list(rows))
+        blocks = layout(self.model, self.data, chosen, blank_text)
+        payload = {"cells": [c.to_dict() for c in chosen]}
+        return WorksheetResult(payload, tuple(blocks), "nnstep worksheet", self, chosen, csv=sheet_csv(chosen))
+
+    def check(self, *sheets: str | Path) -> Result:
+        """Mark filled-in worksheets (`nnstep check SHEET...` with this network's model and data):
+        one sheet's `.to_dict()` is its JSON; several give {"sheets": [...], "class": {...}}."""
+        from .render.classroom import class_blocks
+        from .render.worksheet import check_blocks
+        from .teach.check import Net, check_sheet
+        from .teach.classroom import summarize
+        from .teach.worksheet import read_sheet
+
+        if not sheets:
+            raise TypeError("check() needs at least one worksheet file")
+        net = Net(self.model, self.data)
+        results = [check_sheet(net, read_sheet(Path(s), self.model, len(self.data))) for s in sheets]
+        blocks = [b for r in results for b in check_blocks(r, self.model, self.data)]
+        if len(results) == 1:
+            return Result(results[0].to_dict(), tuple(blocks), "nnstep check", self, results[0])
+        summary = summarize(results)
+        payload = {"sheets": [{"path": r.path, **r.to_dict()} for r in results], "class": summary.to_dict()}
+        blocks += class_blocks(summary, compact=True)
+        return Result(payload, tuple(blocks), "nnstep check", self, results)
+
+    def diagram(self, step: str = "weights", row: int = 1, precision: int | None = None) -> Diagram:
+        """The network drawn with the numbers of one step (`nnstep diagram`): weights, forward,
+        backprop or update. Shows as SVG in Jupyter; `.svg()`, `.tikz()`, `.text()`, `.to_dict()`."""
+        from .render import diagram as dg
+        from .render.tables import precision_for
+
+        if not 1 <= row <= len(self.data):
+            raise ValueError(f"row: expected a row number from 1 to {len(self.data)}, got {row}")
+        return Diagram(dg.diagram(self.model, self.data, step, row, precision_for(precision)))
+
+    def page(self, row: int = 1, snapshots: Iterable[int] | None = None, title: str | None = None) -> str:
+        """The one-file HTML page that steps through Steps 2-6 and the snapshots (`nnstep page`)."""
+        from .render import page as pg
+
+        shots = pg.SNAPSHOTS if snapshots is None else tuple(snapshots)
+        return pg.page(self.model, self.data, row, None, shots, title or pg.TITLE)
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A drawn network (render/diagram.py): SVG for notebooks, TikZ for LaTeX, text for a terminal."""
+
+    drawing: Any
+
+    def svg(self) -> str:
+        from .render import diagram as dg
+
+        return dg.svg(self.drawing)
+
+    def tikz(self) -> str:
+        from .render import diagram as dg
+
+        return dg.tikz(self.drawing)
+
+    def text(self) -> str:
+        from .render import diagram as dg
+
+        return dg.text(self.drawing)
+
+    def to_dict(self) -> dict[str, Any]:
+        """`nnstep diagram --format json`."""
+        from .render import diagram as dg
+
+        return dg.to_json(self.drawing)
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
+
+    def __str__(self) -> str:
+        return self.text()
+
 
 def _conventions(conventions: dict[str, Any]) -> dict[str, Any]:
     """Keyword arguments -> model-file keys (the names the model file and `--help` use);
@@ -229,3 +319,15 @@ def verify(golden: Iterable[str | Path] = ()) -> Any:
     from .teach.verify import verify as run
 
     return run(tuple(Path(g) for g in golden))
+
+
+def exercise(
+    seed: int, layers: Iterable[int] = (2, 3, 1), rows: int = 4, variants: int = 1, **conventions: Any
+) -> list[Network]:
+    """Seeded exercise networks fit for a hand calculation (`nnstep exercise`, without the files):
+    the same seed and options give the same numbers on any machine."""
+    from .teach.exercise import template
+    from .teach.exercise import variants as draw
+
+    design = template(list(layers), _conventions(conventions))
+    return [Network(v.model, v.data) for v in draw(design, rows, seed, variants)]

@@ -97,15 +97,18 @@ def test_python_dash_m_runs_the_command():
     assert out.stdout.strip() == f"nnstep, version {nnstep.__version__}"
 
 
-def test_the_readmes_python_examples_run_as_doctests():
-    """Every ```pycon block of the README runs, and prints what the README says it prints."""
+def test_the_readmes_python_examples_run_as_doctests(monkeypatch):
+    """Every ```pycon block of the README runs, in order as one notebook from the repository's
+    folder, and prints what the README says it prints."""
+    monkeypatch.chdir(ROOT)
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```pycon\n(.*?)```", readme, re.S)
     assert blocks, "the README has no Python example"
     parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    notebook: dict = {}
     for k, block in enumerate(blocks):
-        test = parser.get_doctest(block, {}, f"README block {k + 1}", "README.md", 0)
-        runner.run(test)
+        test = parser.get_doctest(block, notebook, f"README block {k + 1}", "README.md", 0)
+        runner.run(test, clear_globs=False)
     assert runner.summarize(verbose=False).failed == 0
 
 
@@ -113,3 +116,31 @@ def test_the_api_module_docstring_runs():
     from nnstep import api
 
     assert doctest.testmod(api).failed == 0
+
+
+SHEET = ROOT / "fixtures" / "worksheets" / "lecture" / "sign.csv"
+
+
+def test_worksheet_and_check_are_the_commands():
+    net = nnstep.lecture()
+    sheet = net.worksheet(rows=[1])
+    assert sheet.to_dict() == cli_json("worksheet", "--rows", "1")
+    assert sheet.csv.splitlines()[:2] == ["quantity,node,row,answer", "input_sum,H1,1,"]
+    result = CliRunner().invoke(main, ["check", str(SHEET), "--format", "json"], env=ENV)
+    assert net.check(SHEET).to_dict() == json.loads(result.output)
+
+
+def test_diagram_is_the_commands_drawing():
+    d = nnstep.lecture().diagram("forward", row=1)
+    assert d.to_dict() == cli_json("diagram", "--step", "forward", "--row", "1")
+    assert d._repr_svg_().startswith("<svg")
+
+
+def test_exercise_draws_what_the_command_writes(tmp_path):
+    out = tmp_path / "ex"
+    result = CliRunner().invoke(main, ["exercise", "--seed", "7", "--output", str(out)], env=ENV)
+    assert result.exit_code == 0, result.output
+    written = nnstep.load(out / "model.yaml", out / "data.yaml")
+    drawn = nnstep.exercise(7)[0]
+    assert [w.tolist() for w in drawn.model.weights] == [w.tolist() for w in written.model.weights]
+    assert drawn.data.inputs.tolist() == written.data.inputs.tolist()

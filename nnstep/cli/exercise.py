@@ -18,21 +18,14 @@ def _layers(ctx, param, value):
 
 def _template(layers: list[int], overrides: dict):
     """The lecture's model with these layers and conventions (its weights are drawn later)."""
-    from ..files.load import InputError, check_trainable, lecture_file, load_model
+    from ..files.load import InputError
+    from ..teach.exercise import template
 
-    path = lecture_file("model.yaml")
-    shape = {
-        "layers": layers,
-        "weights": [[[0.0] * m for _ in range(n)] for n, m in zip(layers, layers[1:])],
-        "biases": [[0.0] * m for m in layers[1:]],
-    }
     try:
-        model = load_model(path, {**overrides, **shape})
-        check_trainable(model, path)
+        return template(layers, overrides)
     except InputError as exc:
         key = (exc.key or "").split(".")[0].split("[")[0]
         raise InputProblem(f"{OPTION_OF_KEY.get(key, '--' + key)}: {exc.detail}") from None
-    return model
 
 
 NEGATED = {"--update-biases": "--freeze-biases", "--regularize-biases": "--exempt-biases"}

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import network
 from ..dataset import Dataset
+from ..files.load import check_trainable, lecture_file, load_model
 from ..network import Model
 
 MAX_TRIES = 2000
@@ -130,3 +131,17 @@ def variants(template: Model, rows: int, seed: int, count: int) -> list[Variant]
                 "try fewer layers or nodes, or fewer rows"
             )
     return out
+
+
+def template(layers: list[int] | tuple[int, ...], conventions: dict) -> Model:
+    """The lecture's model file with these layers and conventions (model-file keys), its weights
+    zero until `variants` draws them; an InputError names a convention that does not fit."""
+    path = lecture_file("model.yaml")
+    shape = {
+        "layers": list(layers),
+        "weights": [[[0.0] * m for _ in range(n)] for n, m in zip(layers, layers[1:])],
+        "biases": [[0.0] * m for m in layers[1:]],
+    }
+    model = load_model(path, {**conventions, **shape})
+    check_trainable(model, path)
+    return model
