@@ -109,6 +109,7 @@ def test_the_readmes_python_examples_run_as_doctests(monkeypatch):
     for k, block in enumerate(blocks):
         test = parser.get_doctest(block, notebook, f"README block {k + 1}", "README.md", 0)
         runner.run(test, clear_globs=False)
+        notebook.update(test.globs)
     assert runner.summarize(verbose=False).failed == 0
 
 
