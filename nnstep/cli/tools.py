@@ -67,7 +67,7 @@ def normalize(data_path, targets, decimals, unrounded, output, fmt):
 
     data_path = data_path or example_file("lecture", "raw.yaml")
     try:
-        data = load_data(data_path, targets)
+        data = load_data(data_path, targets, model_file=False)
         z = z_scores(data.inputs, None if unrounded else decimals)
     except InputError as exc:
         raise InputProblem(str(exc)) from None

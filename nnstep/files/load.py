@@ -7,9 +7,13 @@ holds the observations (Step 1 a, already normalized). The lecture's own pair sh
 from __future__ import annotations
 
 import csv
+import difflib
+import json
 import math
 import os
 import re
+import reprlib
+import stat
 import tempfile
 import warnings
 from collections.abc import Callable, Sequence
@@ -39,21 +43,67 @@ class InputError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-class _Loader(yaml.SafeLoader):
-    """A safe loader with YAML 1.2 scalars: `ON`, `yes`, `no` stay strings; `1e-3` is a number."""
+MAX_YAML_BYTES = 20_000_000  # a model, a lecture-sized data set or a golden file; large data belongs in CSV
+MAX_DEPTH = 32  # the deepest shipped file nests 4 levels (a golden entry's erratum)
+MAX_VALUES = 5_000_000  # values after expanding aliases: an alias bomb expands to billions
+MAX_DIGITS = 400  # digits of an integer: 1e308 is the largest float
 
 
+class Refused(yaml.YAMLError):
+    """A well-formed YAML file nnstep will not read: a duplicate key, a huge integer, a bomb."""
+
+    def __init__(self, key: str | None, message: str):
+        self.key, self.message = key, message
+        super().__init__(message)
+
+
+class _Checks:
+    """Constructor hooks (they run in Python with either PyYAML loader, SafeLoader or the libyaml
+    CSafeLoader): duplicate keys are refused, and integers are YAML 1.2 decimal numbers only
+    (no 1.1 sexagesimal 1:30, octal 012, binary 0b1 or 1_000)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key, line = self.construct_object(key_node), key_node.start_mark.line + 1  # type: ignore[attr-defined]
+            try:
+                if key in seen:
+                    raise Refused(_show_key(key), f"duplicate key (lines {seen[key]} and {line}): keep one")
+                seen[key] = line
+            except TypeError:  # an unhashable key: the constructor says so
+                continue
+        return super().construct_mapping(node, deep)  # type: ignore[misc]
+
+    def construct_yaml_int(self, node):
+        text = self.construct_scalar(node)  # type: ignore[attr-defined]
+        digits = text.lstrip("+-")
+        if len(digits) > MAX_DIGITS:
+            raise Refused(
+                f"line {node.start_mark.line + 1}", f"a number of {len(digits):,} digits; expected at most {MAX_DIGITS}"
+            )
+        return int(text)
+
+
+class _Loader(_Checks, yaml.SafeLoader):
+    """A safe loader with YAML 1.2 scalars: `ON`, `yes`, `no` stay strings; `1e-3` is a number;
+    `1:30`, `012`, `0x1f` and `2024-01-01` stay strings (they are numbers or dates only in YAML 1.1)."""
+
+
+_OWN = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float")]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _OWN]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(
-        r"^[-+]?(?:\d[\d_]*\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)$"
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$"
     ),
     list("-+0123456789."),
 )
@@ -62,6 +112,49 @@ _Loader.yaml_implicit_resolvers = {
     first: sorted(resolvers, key=lambda r: r[0] != "tag:yaml.org,2002:int")
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
+_Loader.add_constructor("tag:yaml.org,2002:int", _Checks.construct_yaml_int)
+
+
+def _show_key(key: Any) -> str:
+    """A key as an error message names it: plain when it is a short name, else its repr, cut short."""
+    if isinstance(key, str) and key.isprintable() and 0 < len(key) <= 40:
+        return key
+    return _show(key, 40)
+
+
+def _measure(doc: Any) -> None:
+    """Refuse what would make any later step slow or deep: nesting deeper than MAX_DEPTH, aliases
+    that expand to more than MAX_VALUES values (an alias bomb, wherever it sits, even under a key
+    no command reads), and an alias inside itself. Shared values are measured once, so this takes
+    time in proportion to the text, not to what it expands to."""
+    memo: dict[int, tuple[int, int]] = {}
+    pending: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(doc, False)]
+    while stack:
+        obj, children_done = stack.pop()
+        if not isinstance(obj, (list, dict)):
+            continue
+        children = list(obj.values()) if isinstance(obj, dict) else obj
+        if children_done:
+            size, depth = 1 + len(children), 1
+            for c in children:
+                if isinstance(c, (list, dict)):
+                    s, d = memo[id(c)]
+                    size, depth = size + s - 1, max(depth, d + 1)
+            if depth > MAX_DEPTH:
+                raise Refused(None, f"nested more than {MAX_DEPTH} levels deep")
+            if size > MAX_VALUES:
+                raise Refused(None, f"its aliases (*) expand to more than {MAX_VALUES:,} values")
+            memo[id(obj)] = (size, depth)
+            pending.discard(id(obj))
+            continue
+        if id(obj) in memo:
+            continue
+        if id(obj) in pending:
+            raise Refused(None, "an alias (*) refers to a value that contains it")
+        pending.add(id(obj))
+        stack.append((obj, True))
+        stack.extend((c, False) for c in children if isinstance(c, (list, dict)) and id(c) not in memo)
 
 
 @contextmanager
@@ -77,23 +170,65 @@ def _reading(path: str | Path, kind: str):
         raise InputError(path, None, f"cannot be read ({exc.__class__.__name__})") from None
 
 
+def _regular_file(path: str | Path, kind: str) -> int:
+    """The size of `path`, refusing before it is opened what is no regular file: a FIFO or a device
+    such as /dev/zero would be waited on or read for ever."""
+    with _reading(path, kind):
+        st = os.stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(path, None, f"is a directory, expected a {kind} file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(path, None, f"is not a regular file (a pipe or a device?), expected a {kind} file")
+    return st.st_size
+
+
 def read_yaml(path: str | Path) -> Any:
-    """Parse a YAML file with the safe loader; a missing or malformed file is an InputError."""
+    """Parse a YAML file with the safe loader; a missing, malformed, oversized or hostile file is an InputError."""
+    size = _regular_file(path, "YAML")
+    if size > MAX_YAML_BYTES:
+        raise InputError(
+            path,
+            None,
+            f"{size / 1e6:.0f} MB, more than the {MAX_YAML_BYTES // 1_000_000} MB a YAML file may have "
+            "(large data belongs in a CSV file)",
+        )
     with _reading(path, "YAML"):
         text = Path(path).read_text(encoding="utf-8")
     try:
-        return yaml.load(text, Loader=_Loader)
+        doc = yaml.load(text, Loader=_Loader)
+        _measure(doc)
+        return doc
+    except Refused as exc:
+        raise InputError(path, exc.key, exc.message) from None
+    except RecursionError:
+        raise InputError(path, None, f"nested more than {MAX_DEPTH} levels deep") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or "syntax error"
-        raise InputError(path, None, f"malformed YAML{line}: {problem}") from None
+        raise InputError(path, None, f"malformed YAML{line}: {_show(problem, 80)[1:-1]}") from None
+
+
+def check_keys(path: str | Path, doc: dict, known: Sequence[str], where: str = "") -> None:
+    """Refuse a key nnstep does not read, naming the closest known one: a misspelt key would
+    otherwise be ignored without a word (notes belong in comments or a `description:` key)."""
+    for key in doc:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(known)}"
+        raise InputError(path, f"{where}{_show_key(key)}", f"unknown key ({hint})")
 
 
 def _show(value: Any, limit: int = 60) -> str:
-    """A value as it appears in an error message, cut short so the message stays one line."""
-    text = repr(value)
+    """A value as it appears in an error message, cut short so the message stays one line (a
+    bounded repr: a long list or a deep one is never written out in full)."""
+    text = _REPR.repr(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 3, 8, 6, 50, 50, 50
 
 
 def expect_mapping(path: str | Path, doc: Any) -> dict:
@@ -111,6 +246,8 @@ def _require(path: str | Path, doc: dict, key: str) -> Any:
 def _number(path: str | Path, key: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InputError(path, key, f"expected a number, got {_show(value)}")
+    if isinstance(value, int) and abs(value) > 1e308:
+        raise InputError(path, key, f"expected a number from -1e308 to 1e308, got {_show(value)}")
     if not math.isfinite(value):
         raise InputError(path, key, f"expected a finite number, got {_show(value)}")
     return float(value)
@@ -156,14 +293,20 @@ MODEL_KEYS = (
     "regularize_biases",
     "optimizer_state",
     "targets",
+    "description",
 )
+DATA_KEYS = ("columns", "targets", "recovered", "rows", "description")
+OPTIMIZER_KEYS = {"gd": (), "momentum": ("beta",), "adam": ("beta1", "beta2", "epsilon")}
+MAX_NODES = 1_000_000  # per layer
 
 
 def load_model(path: str | Path, overrides: dict[str, Any] | None = None) -> Model:
     """Read a model file: layers, activation, learning_rate, weights and biases, and the optional
     convention keys, all checked. `overrides` (from command-line options) replace file keys."""
     overrides = overrides or {}
-    doc = {**expect_mapping(path, read_yaml(path)), **overrides}
+    doc = expect_mapping(path, read_yaml(path))
+    check_keys(path, doc, MODEL_KEYS)
+    doc = {**doc, **overrides}
     if overrides.get("regularization") == "none":  # turned off: the file's strength goes with it
         for key in ("lambda", "regularize_biases"):
             if key not in overrides:
@@ -171,10 +314,12 @@ def load_model(path: str | Path, overrides: dict[str, Any] | None = None) -> Mod
     layers = _require(path, doc, "layers")
     if (
         not isinstance(layers, list)
-        or len(layers) < 2
+        or not 2 <= len(layers) <= MAX_DEPTH
         or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in layers)
     ):
         raise InputError(path, "layers", f"expected a list of at least 2 positive whole numbers, got {_show(layers)}")
+    if max(layers) > MAX_NODES:
+        raise InputError(path, "layers", f"expected at most {MAX_NODES:,} nodes per layer, got {_show(layers)}")
     n_weight_layers = len(layers) - 1
 
     act = doc.get("activation", "sigmoid")
@@ -197,14 +342,19 @@ def load_model(path: str | Path, overrides: dict[str, Any] | None = None) -> Mod
     weights = _require(path, doc, "weights")
     if not isinstance(weights, list) or len(weights) != n_weight_layers:
         raise InputError(path, "weights", f"expected {n_weight_layers} matrices (one per layer after the input layer)")
+    matrices = tuple(_matrix(path, f"weights[{l}]", w, layers[l], layers[l + 1]) for l, w in enumerate(weights))
     has_biases = "biases" in doc and doc["biases"] is not None
-    biases = doc["biases"] if has_biases else [[0.0] * n for n in layers[1:]]
-    if not isinstance(biases, list) or len(biases) != n_weight_layers:
-        raise InputError(path, "biases", f"expected {n_weight_layers} lists (one per layer after the input layer)")
+    if has_biases:
+        biases = doc["biases"]
+        if not isinstance(biases, list) or len(biases) != n_weight_layers:
+            raise InputError(path, "biases", f"expected {n_weight_layers} lists (one per layer after the input layer)")
+        vectors = tuple(_vector(path, f"biases[{l}]", b, layers[l + 1]) for l, b in enumerate(biases))
+    else:  # the weights are checked first: their shapes bound what the zero biases take
+        vectors = tuple(np.zeros(n) for n in layers[1:])
     model = Model(
         layers=tuple(layers),
-        weights=tuple(_matrix(path, f"weights[{l}]", w, layers[l], layers[l + 1]) for l, w in enumerate(weights)),
-        biases=tuple(_vector(path, f"biases[{l}]", b, layers[l + 1]) for l, b in enumerate(biases)),
+        weights=matrices,
+        biases=vectors,
         activations=activations,
         learning_rate=lr,
         cost=cost,
@@ -229,6 +379,8 @@ def _conventions(path: str | Path, doc: dict) -> dict[str, Any]:
         raise InputError(path, "batch_size", f"expected a whole number of at least 1, got {_show(batch_size)}")
     if update == "minibatch" and "batch_size" not in doc:
         raise InputError(path, "batch_size", "missing key (needed with update: minibatch; or give --batch-size)")
+    if update != "minibatch" and "batch_size" in doc:
+        raise InputError(path, "batch_size", f"has no effect with update: {update} (it is for update: minibatch)")
     update_biases = doc.get("update_biases", True)
     if not isinstance(update_biases, bool):
         raise InputError(path, "update_biases", f"expected true or false, got {_show(update_biases)}")
@@ -314,16 +466,15 @@ def _optimizer_state(path: str | Path, value: Any, model: Model) -> OptimizerSta
 def _optimizer(path: str | Path, value: Any) -> Optimizer:
     """`optimizer: adam`, or a mapping `{name: adam, beta1: 0.9, beta2: 0.999, epsilon: 1e-8}`."""
     spec = {"name": value} if isinstance(value, str) else value
-    if not isinstance(spec, dict) or spec.get("name") not in OPTIMIZERS:
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str) or spec["name"] not in OPTIMIZERS:
         raise InputError(
             path, "optimizer", f"expected one of {', '.join(OPTIMIZERS)} (or a mapping with a name), got {_show(value)}"
         )
     params = {}
+    check_keys(path, spec, ("name", *OPTIMIZER_KEYS[spec["name"]]), "optimizer.")
     for key, given in spec.items():
         if key == "name":
             continue
-        if key not in ("beta", "beta1", "beta2", "epsilon"):
-            raise InputError(path, f"optimizer.{key}", "expected one of beta (momentum), beta1, beta2, epsilon (adam)")
         params[key] = _number(path, f"optimizer.{key}", given)
         if key != "epsilon" and not 0 <= params[key] < 1:
             raise InputError(
@@ -341,12 +492,13 @@ def check_trainable(model: Model, path: str | Path) -> None:
             raise InputError(path, "activation", f"{name} has no derivative: use it with forward only, not to train")
 
 
-def load_data(path: str | Path, targets: Sequence[str] | None = None) -> Dataset:
+def load_data(path: str | Path, targets: Sequence[str] | None = None, model_file: bool = True) -> Dataset:
     """Read a data file: columns, targets (the rest are inputs, in order) and rows. A file ending in
     .csv is read by load_csv; `targets`, if given, replaces the file's list of target columns."""
     if Path(path).suffix.lower() == ".csv":
-        return load_csv(path, targets)
+        return load_csv(path, targets, model_file)
     doc = expect_mapping(path, read_yaml(path))
+    check_keys(path, doc, DATA_KEYS)
     if targets:
         doc["targets"] = list(targets)
     columns = _require(path, doc, "columns")
@@ -417,9 +569,24 @@ def yaml_list(values) -> str:
     return "[" + ", ".join(yaml_number(v) for v in values) + "]"
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.()-]*")
+
+
+def yaml_names(names: Sequence[str]) -> str:
+    """A flow-style YAML list of column names that reads back as the same names: plain where that
+    is safe (Y, X1), else double-quoted ("true", "1", "A, B", "y]x")."""
+
+    def one(name: str) -> str:
+        if _PLAIN_NAME.fullmatch(name) and yaml.load(f"[{name}]", Loader=_Loader) == [name]:
+            return name
+        return json.dumps(name, ensure_ascii=False)
+
+    return "[" + ", ".join(one(n) for n in names) + "]"
+
+
 def data_yaml(columns: list[str], targets: list[str], rows: list[list[float]], recovered=()) -> str:
     """A data file's text, numbers at full precision (repr), one row per line."""
-    lines = [f"columns: [{', '.join(columns)}]", f"targets: [{', '.join(targets)}]"]
+    lines = [f"columns: {yaml_names(columns)}", f"targets: {yaml_names(targets)}"]
     if recovered:
         lines.append(f"recovered: [{', '.join(str(r) for r in sorted(recovered))}]")
     lines.append("rows:")
@@ -462,33 +629,44 @@ def _split_columns(path: str | Path, columns: list[str], targets: Any) -> tuple[
         raise InputError(
             path, "targets", f"expected a list of names from columns {_show(columns)}, got {_show(targets)}"
         )
+    if len(set(targets)) != len(targets):
+        raise InputError(path, "targets", f"expected distinct column names, got {_show(targets)}")
     if len(targets) == len(columns):
         raise InputError(path, "targets", "expected at least one column left over as an input")
     target_idx = [columns.index(t) for t in targets]
     return target_idx, [i for i in range(len(columns)) if i not in target_idx]
 
 
-def load_csv(path: str | Path, targets: Sequence[str] | None) -> Dataset:
-    """Read a CSV file: a header row of column names, then one row of numbers per observation.
-    The target columns are named by the caller (the --targets option or the model file's
-    `targets`); the other columns are the inputs, in order. Numbers are parsed by numpy in C."""
+def load_csv(path: str | Path, targets: Sequence[str] | None, model_file: bool = True) -> Dataset:
+    """Read a CSV file: a header row of column names, then one row of numbers per observation
+    (UTF-8, with or without the byte-order mark Excel writes; no comments). The target columns are
+    named by the caller (the --targets option or, with `model_file`, the model file's `targets`);
+    the other columns are the inputs, in order. Numbers are parsed by numpy in C."""
+    _regular_file(path, "CSV")
     with _reading(path, "CSV"):
-        with open(path, encoding="utf-8", newline="") as f:
+        with open(path, encoding="utf-8-sig", newline="") as f:
             header = next(csv.reader(f), None)
             if header is None:
                 raise InputError(path, None, "empty file, expected a header row of column names")
             columns = [c.strip() for c in header]
+            for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+                if len(columns) == 1 and sep in columns[0]:
+                    raise InputError(
+                        path,
+                        "header",
+                        f"one column {_show(columns[0])}: the file looks separated by {name}; "
+                        "nnstep reads commas and decimal points (1.5, not 1,5)",
+                    )
             if not all(columns) or len(set(columns)) != len(columns):
                 raise InputError(path, "header", f"expected distinct, non-empty column names, got {_show(columns)}")
             if not targets:
-                raise InputError(
-                    path, "targets", "name the target columns with --targets or a 'targets' list in the model file"
-                )
+                where = " or a 'targets' list in the model file" if model_file else ""
+                raise InputError(path, "targets", f"name the target columns with --targets{where}")
             target_idx, input_idx = _split_columns(path, columns, list(targets))
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("error")  # an empty file body warns in numpy
-                    table = np.loadtxt(f, delimiter=",", dtype=float, ndmin=2)
+                    table = np.loadtxt(f, delimiter=",", dtype=float, ndmin=2, comments=None)
             except (ValueError, UserWarning):
                 table = None
     if table is None or table.shape[1] != len(columns) or not np.isfinite(table).all():
@@ -505,7 +683,7 @@ def load_csv(path: str | Path, targets: Sequence[str] | None) -> Dataset:
 
 def _csv_problem(path: str | Path, columns: list[str]) -> None:
     """Find the first cell numpy could not read, and say where it is (line numbers from 1)."""
-    with open(path, encoding="utf-8", newline="") as f:
+    with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f)
         next(reader)
         rows = 0
@@ -514,15 +692,21 @@ def _csv_problem(path: str | Path, columns: list[str]) -> None:
                 continue
             rows += 1
             if len(row) != len(columns):
+                hint = " (decimal commas? nnstep reads 1.5, not 1,5)" if len(row) > len(columns) else ""
                 raise InputError(
-                    path, f"line {line}", f"expected {len(columns)} values ({', '.join(columns)}), got {len(row)}"
+                    path,
+                    f"line {line}",
+                    f"expected {len(columns)} values ({_show(', '.join(columns))[1:-1]}), got {len(row)}{hint}",
                 )
             for name, cell in zip(columns, row):
                 try:
                     value = float(cell)
                 except ValueError:
+                    hint = " (a decimal comma? write 1.5, not 1,5)" if re.fullmatch(r"\s*[-+]?\d*,\d+\s*", cell) else ""
                     raise InputError(
-                        path, f"line {line}, column {name}", f"expected a number, got {_show(cell.strip())}"
+                        path,
+                        f"line {line}, column {_show_key(name)}",
+                        f"expected a number, got {_show(cell.strip())}{hint}",
                     ) from None
                 if not math.isfinite(value):
                     raise InputError(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..network import Model
 from ..optimizers import Optimizer
-from .load import STATE_ARRAYS, write_atomically, yaml_list, yaml_number
+from .load import STATE_ARRAYS, write_atomically, yaml_list, yaml_names, yaml_number
 
 
 def model_yaml(model: Model, comment: str = "", targets: Sequence[str] | None = None) -> str:
@@ -45,7 +45,7 @@ def model_yaml(model: Model, comment: str = "", targets: Sequence[str] | None = 
         if model.regularize_biases:
             lines.append("regularize_biases: true")
     if targets:
-        lines.append(f"targets: [{', '.join(targets)}]")
+        lines.append(f"targets: {yaml_names(targets)}")
     lines.append("weights:                   # one matrix per layer; row = from-node, column = to-node")
     for w in model.weights:
         rows = [yaml_list(r) for r in w]

@@ -15,7 +15,17 @@ from typing import Any
 
 from .. import network
 from ..dataset import Dataset
-from ..files.load import InputError, example_file, expect_mapping, load_data, load_model, read_yaml
+from ..files.load import (
+    DATA_DIR,
+    InputError,
+    _show,
+    check_keys,
+    example_file,
+    expect_mapping,
+    load_data,
+    load_model,
+    read_yaml,
+)
 from ..labels import fmt, fmt_significant_e, node_index
 from ..network import Model, Step
 from .marking import reproduces
@@ -93,62 +103,114 @@ class Golden:
     unchecked: list[Unchecked] = field(default_factory=list)
 
 
+GOLDEN_KEYS = ("source", "example", "entries", "unchecked", "description")
+ENTRY_KEYS = (
+    "where",
+    "quantity",
+    "printed",
+    "decimals",
+    "significant",
+    "epoch",
+    "relation",
+    "erratum",
+    "note",
+    "source",
+)
+NAME_KEYS = ("node", "from", "to")
+TEXT_KEYS = ("where", "note", "source")
+# whole numbers of an entry: (least, most); the lecture trains 8,000 epochs and lists dim(1) .. dim(100)
+WHOLE_NUMBERS = {
+    "row": (1, 1_000_000_000),
+    "after": (0, 100_000),
+    "epoch": (1, 100_000),
+    "dimensions": (0, 200),
+    "decimals": (0, 17),
+    "significant": (1, 17),
+}
+
+
+def _text(path: str | Path, key: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise InputError(path, key, f"expected text, got {_show(value)}")
+    return value
+
+
+def _finite(path: str | Path, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(path, key, f"expected a number, got {_show(value)}")
+    if isinstance(value, int) and abs(value) > 1e308 or not math.isfinite(value):
+        raise InputError(path, key, f"expected a finite number from -1e308 to 1e308, got {_show(value)}")
+    return float(value)
+
+
+def examples() -> list[str]:
+    """The examples shipped with nnstep (folders of nnstep/data holding a model.yaml)."""
+    return sorted(d.name for d in DATA_DIR.iterdir() if (d / "model.yaml").is_file())
+
+
 def load_golden(path: str | Path) -> Golden:
     """Read and check a golden file (format: fixtures/golden/FORMAT.md)."""
     doc = expect_mapping(path, read_yaml(path))
+    check_keys(path, doc, GOLDEN_KEYS)
     for key in ("source", "example", "entries"):
         if key not in doc:
             raise InputError(path, key, "missing key")
+    _text(path, "source", doc["source"])
+    known = [*examples(), NO_EXAMPLE]
+    if doc["example"] not in known:
+        raise InputError(path, "example", f"expected one of {', '.join(known)}, got {_show(doc['example'])}")
     if not isinstance(doc["entries"], list):
         raise InputError(path, "entries", "expected a list of entries")
-    entries = []
-    for n, e in enumerate(doc["entries"]):
-        key = f"entries[{n}]"
-        if not isinstance(e, dict) or e.get("quantity") not in QUANTITY_KEYS:
-            raise InputError(path, f"{key}.quantity", f"expected one of {', '.join(QUANTITY_KEYS)}")
-        precision = () if "significant" in e else ("decimals",)
-        missing = [k for k in ("where", "printed", *precision, *QUANTITY_KEYS[e["quantity"]]) if k not in e]
-        if missing:
-            raise InputError(path, f"{key}.{missing[0]}", "missing key")
-        if isinstance(e["printed"], bool) or not isinstance(e["printed"], (int, float)):
-            raise InputError(path, f"{key}.printed", f"expected a number, got {e['printed']!r}")
-        for k in ("row", "after", "dimensions", "epoch", "decimals", "significant"):
-            least = 1 if k in ("row", "epoch", "significant") else 0
-            if k in e and (isinstance(e[k], bool) or not isinstance(e[k], int) or e[k] < least):
-                raise InputError(path, f"{key}.{k}", f"expected a whole number from {least}, got {e[k]!r}")
-        err = e.get("erratum")
-        if err is not None and not (
-            isinstance(err, dict)
-            and "computed" in err
-            and "reason" in err
-            and isinstance(err["computed"], (int, float))
-            and not isinstance(err["computed"], bool)
-        ):
-            raise InputError(path, f"{key}.erratum", "expected a mapping with a number `computed` and a `reason`")
-        if e.get("relation", "eq") not in ("eq", "lt"):
-            raise InputError(path, f"{key}.relation", f"expected eq or lt, got {e['relation']!r}")
-        entries.append(
-            Entry(
-                where=str(e["where"]),
-                quantity=e["quantity"],
-                keys={k: e[k] for k in QUANTITY_KEYS[e["quantity"]]},
-                printed=float(e["printed"]),
-                decimals=int(e.get("decimals", 0)),
-                epoch=int(e.get("epoch", 1)),
-                relation=e.get("relation", "eq"),
-                erratum=Erratum(float(err["computed"]), str(err["reason"])) if err else None,
-                note=e.get("note"),
-                significant=int(e["significant"]) if "significant" in e else None,
-                source=str(e["source"]) if "source" in e else None,
-            )
-        )
+    entries = [_entry(path, f"entries[{n}]", e) for n, e in enumerate(doc["entries"])]
     unchecked = doc.get("unchecked") or []
     if not isinstance(unchecked, list) or not all(
         isinstance(u, dict) and all(k in u for k in ("where", "printed", "reason")) for u in unchecked
     ):
         raise InputError(path, "unchecked", "expected a list of mappings with where, printed and reason")
+    for n, u in enumerate(unchecked):
+        check_keys(path, u, ("where", "printed", "reason"), f"unchecked[{n}].")
     unchecked = [Unchecked(str(u["where"]), str(u["printed"]), str(u["reason"])) for u in unchecked]
-    return Golden(str(doc["source"]), str(doc["example"]), entries, unchecked)
+    return Golden(doc["source"], doc["example"], entries, unchecked)
+
+
+def _entry(path: str | Path, key: str, e: Any) -> Entry:
+    """One entry of a golden file, every key checked."""
+    if not isinstance(e, dict) or not isinstance(e.get("quantity"), str) or e["quantity"] not in QUANTITY_KEYS:
+        got = _show(e.get("quantity")) if isinstance(e, dict) else _show(e)
+        raise InputError(path, f"{key}.quantity", f"expected one of {', '.join(QUANTITY_KEYS)}, got {got}")
+    check_keys(path, e, (*ENTRY_KEYS, *QUANTITY_KEYS[e["quantity"]]), f"{key}.")
+    precision = () if "significant" in e else ("decimals",)
+    missing = [k for k in ("where", "printed", *precision, *QUANTITY_KEYS[e["quantity"]]) if k not in e]
+    if missing:
+        raise InputError(path, f"{key}.{missing[0]}", "missing key")
+    printed = _finite(path, f"{key}.printed", e["printed"])
+    for k, (least, most) in WHOLE_NUMBERS.items():
+        if k in e and (isinstance(e[k], bool) or not isinstance(e[k], int) or not least <= e[k] <= most):
+            raise InputError(path, f"{key}.{k}", f"expected a whole number from {least} to {most:,}, got {_show(e[k])}")
+    for k in (*NAME_KEYS, *TEXT_KEYS):
+        if k in e:
+            _text(path, f"{key}.{k}", e[k])
+    err = e.get("erratum")
+    if err is not None:
+        if not (isinstance(err, dict) and "computed" in err and "reason" in err):
+            raise InputError(path, f"{key}.erratum", "expected a mapping with a number `computed` and a `reason`")
+        check_keys(path, err, ("computed", "reason"), f"{key}.erratum.")
+        err = Erratum(_finite(path, f"{key}.erratum.computed", err["computed"]), str(err["reason"]))
+    if e.get("relation", "eq") not in ("eq", "lt"):
+        raise InputError(path, f"{key}.relation", f"expected eq or lt, got {_show(e['relation'])}")
+    return Entry(
+        where=e["where"],
+        quantity=e["quantity"],
+        keys={k: e[k] for k in QUANTITY_KEYS[e["quantity"]]},
+        printed=printed,
+        decimals=int(e.get("decimals", 0)),
+        epoch=int(e.get("epoch", 1)),
+        relation=e.get("relation", "eq"),
+        erratum=err,
+        note=e.get("note"),
+        significant=int(e["significant"]) if "significant" in e else None,
+        source=e.get("source"),
+    )
 
 
 class Calculator:
