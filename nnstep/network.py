@@ -236,6 +236,29 @@ def step(model: Model, inputs: np.ndarray, targets: np.ndarray, state: Optimizer
     return Step(model, fp, c, bw, updated)
 
 
+_FIELD_NAMES = {"observations": "costs", "sum": "costs", "mean": "costs", "objective": "costs", "bpes": "BPEs"}
+
+
+def not_finite(*records) -> str | None:
+    """The name of the first field (input sums, BPEs, weights, ...) of these records (Model,
+    ForwardPass, CostSummary, Backward, Step, arrays, numbers) holding inf or NaN, else None."""
+    stack: list[tuple[str, object]] = [("numbers", r) for r in reversed(records)]
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind == "f" and not np.isfinite(value).all():
+                return name
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return name
+        elif isinstance(value, (list, tuple)):
+            stack.extend((name, v) for v in reversed(value))
+        elif hasattr(value, "__dataclass_fields__") and not isinstance(value, Optimizer):
+            fields = [(f, getattr(value, f)) for f in value.__dataclass_fields__]
+            stack.extend((_FIELD_NAMES.get(f, f.replace("_", " ")), v) for f, v in reversed(fields))
+    return None
+
+
 class Diverged(ArithmeticError):
     """Training left the finite numbers (too large a learning rate, for example)."""
 

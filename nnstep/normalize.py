@@ -25,8 +25,11 @@ def z_scores(columns: np.ndarray, decimals: int | None = 2) -> ZScores:
     Rounding here is the lecture's own step, not display: the slides compute with these values."""
     if len(columns) < 2:
         raise ValueError("the sample standard deviation needs at least 2 rows")
-    means = columns.mean(axis=0)
-    stds = columns.std(axis=0, ddof=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        means = columns.mean(axis=0)
+        stds = columns.std(axis=0, ddof=1)
+    if not (np.isfinite(means).all() and np.isfinite(stds).all()):
+        raise ValueError("values too large to normalize: their sum or squares pass 1e308")
     if np.any(stds == 0):
         raise ValueError("a column has the same value in every row: its standard deviation is 0")
     z = (columns - means) / stds

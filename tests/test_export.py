@@ -169,4 +169,4 @@ def test_labels_with_square_brackets_are_not_rich_markup(tmp_path):
 
 def test_format_before_a_command_is_a_usage_error():
     result = run("--format", "latex", "forward")
-    assert result.exit_code == 2 and "--format and --output go after the command" in result.output
+    assert result.exit_code == 2 and "--format goes after the command" in result.output

@@ -6,43 +6,74 @@ holds what they share (loading the inputs, option bundles, printing).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from .common import _inputs, _print, _print_json, _step, output_options
+from .common import (
+    CONVENTIONS,
+    OPTION_OF_KEY,
+    OneLineErrors,
+    _inputs,
+    _print,
+    _print_json,
+    _step,
+    convention_options,
+    output_options,
+)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=OneLineErrors, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nnstep")
+@click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False), help="Model file (YAML).")
+@click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False), help="Data file (YAML or CSV).")
+@click.option("--precision", type=click.IntRange(0, 15), default=None, help="Decimals for every number.")
 @output_options
+@convention_options
 @click.pass_context
-def main(ctx: click.Context, fmt: str) -> None:
+def main(ctx: click.Context, fmt: str, model_path: Path | None, data_path: Path | None, precision, **conventions):
     """Step through a neural network's training one number at a time.
 
-    With no command, runs one full step of the lecture's 2-3-1 example:
-    forward pass and cost, backpropagation, and the weight update
-    (--format and --output apply to that; a command has its own).
+    With no command, runs one full step of the lecture's 2-3-1 example, or
+    of --model and --data: forward pass and cost, backpropagation, and the
+    weight update (these options apply to that; a command has its own).
 
     \b
     Example:
       nnstep                         # the lecture, Steps 3-6
+      nnstep --model m.yaml --data d.yaml --precision 4
       nnstep --format markdown       # the same tables in Markdown
       nnstep forward --precision 4   # Steps 3-4 with 4 decimals
       nnstep train --epochs 8000     # the "After 8'000 epochs" slide
       nnstep verify                  # every printed number, checked
     """
+    overrides = {CONVENTIONS[name][0]: v for name, v in conventions.items() if v is not None}
     if ctx.invoked_subcommand is not None:
-        if fmt != "table" or ctx.meta.get("nnstep.output") is not None:
-            raise click.UsageError("--format and --output go after the command, e.g. nnstep forward --format latex")
+        given = [
+            flag
+            for flag, value in (
+                ("--format", fmt != "table"),
+                ("--output", ctx.meta.get("nnstep.output") is not None),
+                ("--model", model_path),
+                ("--data", data_path),
+                ("--precision", precision is not None),
+            )
+            if value
+        ] + [OPTION_OF_KEY[key] for key in overrides]
+        if given:
+            raise click.UsageError(
+                f"{' and '.join(given)} {'go' if len(given) > 1 else 'goes'} after the command, e.g. nnstep {ctx.invoked_subcommand} {given[0]} ..."
+            )
         return
-    model, data = _inputs(None, None)
-    from ..render.tables import Precision
+    model, data = _inputs(model_path, data_path, overrides, trainable=True)
+    from ..render.tables import precision_for
 
     s = _step(model, data)
     if fmt == "json":
         from ..render.report import step_json
 
         return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
-    p = Precision.slides()
+    p = precision_for(precision)
     from ..render import views
 
     _print(

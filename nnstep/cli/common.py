@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 import json
 import re
+import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +24,70 @@ class InputProblem(click.ClickException):
     """A bad input file or value: one line, exit status 2 (as for usage errors)."""
 
     exit_code = 2
+
+
+class OneLineErrors(click.Group):
+    """The `nnstep` group: every error, click's usage errors too, is one line on stderr (click's
+    "Did you mean" kept), exit status 2 for usage and input errors; Ctrl-C is no traceback; no
+    numpy warning reaches the terminal (the commands check their numbers are finite instead)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            click.echo(f"Error: {_one_line(exc.format_message())}{where}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"Error: {_one_line(exc.format_message())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Interrupted.", err=True)
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+class WholeNumber(click.ParamType):
+    """A whole number as the slides print it: 8000, 8,000, 8'000 or 8_000; at least `least`."""
+
+    name = "integer"
+
+    def __init__(self, least: int = 0):
+        self.least = least
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        else:
+            text = str(value).strip()
+            if not re.fullmatch(r"[-+]?(?:\d{1,3}(?:[,'_]\d{3})+|\d+)", text) or len(text) > 30:
+                self.fail(f"expected a whole number such as 8000 or 8,000, got {text[:30]!r}", param, ctx)
+            number = int(re.sub(r"[,'_]", "", text))
+        if number < self.least:
+            self.fail(f"expected a whole number of at least {self.least}, got {number}", param, ctx)
+        return number
+
+
+def _finite(*records, what: str = "") -> None:
+    """Refuse to show numbers that overflowed (beyond ±1e308): an input problem (weights or data
+    far too large), reported instead of printing inf or NaN."""
+    from ..network import not_finite
+
+    bad = not_finite(*records)
+    if bad is not None:
+        where = f"{what}: " if what else ""
+        raise InputProblem(
+            f"{where}the {bad} overflow past ±1e308 (inf or NaN) with this model and data, "
+            "nothing finite to show; expected smaller weights, inputs or learning rate"
+        )
 
 
 def _writable_file(ctx, param, value):
@@ -55,10 +121,12 @@ def _inputs(model_path: Path | None, data_path: Path | None, overrides=None, tra
 
 
 def _step(model, data):
-    """Steps 3-6 once on the whole data set."""
+    """Steps 3-6 once on the whole data set (its numbers checked finite)."""
     from ..network import step
 
-    return step(model, data.inputs, data.targets)
+    s = step(model, data.inputs, data.targets)
+    _finite(s)
+    return s
 
 
 def _activation_list(ctx, param, value):
@@ -96,70 +164,79 @@ CONVENTIONS = {
     "learning_rate": ("learning_rate", "--learning-rate"),
 }
 OPTION_OF_KEY = {key: flag for key, flag in CONVENTIONS.values()}
+# the conventions each kind of command uses: a forward pass and its gradients (the cost J with its
+# penalty), a search by gradient descent (always full-batch, plain), and training (every option)
+FORWARD = ("activation", "cost", "reduction", "regularization", "lambda_", "regularize_biases")
+SEARCH = (*FORWARD, "learning_rate")
+TRAINING = tuple(CONVENTIONS)
 
 
-def convention_options(f: Callable) -> Callable:
-    """Options that override the model file's conventions (each default: the file's, else the lecture's)."""
-    options = [
-        click.option(
+def convention_options(f: Callable, used: tuple[str, ...] = TRAINING) -> Callable:
+    """Options that override the model file's conventions (each default: the file's, else the
+    lecture's); only those in `used`, so that a command offers no option it ignores."""
+    options = {
+        "activation": click.option(
             "--activation",
             callback=_activation_list,
             metavar="NAME[,NAME...]",
             help="sigmoid, tanh, relu, linear, softmax (output layer only), step (forward only); "
             "one name, or one per layer after the input layer.",
         ),
-        click.option(
+        "cost": click.option(
             "--cost",
             type=click.Choice(names.COSTS),
             help="Cost of one observation (lecture: half_squared_error, 1/2 (yhat - y)^2).",
         ),
-        click.option(
+        "reduction": click.option(
             "--reduction",
             type=click.Choice(names.REDUCTIONS),
             help="Costs and gradients summed (lecture) or averaged over observations.",
         ),
-        click.option(
+        "update_mode": click.option(
             "--update",
             "update_mode",
             type=click.Choice(names.UPDATES),
             help="batch (lecture): one update per epoch; online: one per row; minibatch: one per --batch-size rows.",
         ),
-        click.option("--batch-size", type=click.IntRange(min=1), help="Rows per update with --update minibatch."),
-        click.option(
+        "batch_size": click.option(
+            "--batch-size", type=WholeNumber(1), help="Rows per update with --update minibatch."
+        ),
+        "layer_updates": click.option(
             "--layer-updates",
             type=click.Choice(names.LAYER_UPDATES),
             help="simultaneous (lecture), or sequential: output layer first, hidden errors through its new weights.",
         ),
-        click.option(
+        "update_biases": click.option(
             "--update-biases/--freeze-biases", default=None, help="Learn the biases (lecture) or keep them fixed."
         ),
-        click.option(
+        "optimizer": click.option(
             "--optimizer",
             type=click.Choice(names.OPTIMIZERS),
             help="gd (lecture), momentum or adam (default parameters; set others in the model file).",
         ),
-        click.option(
+        "regularization": click.option(
             "--regularization",
             type=click.Choice(names.REGULARIZATIONS),
             help="none (lecture); l2: J + λ/2 Σ w², gradient + λ w; l1: J + λ Σ |w| (both / n with --reduction mean).",
         ),
-        click.option(
+        "lambda_": click.option(
             "--lambda",
             "lambda_",
             type=click.FloatRange(min=0),
             help="The regularisation strength λ (with --regularization).",
         ),
-        click.option(
+        "regularize_biases": click.option(
             "--regularize-biases/--exempt-biases",
             default=None,
             help="Put the biases into the penalty too, or leave them out (default).",
         ),
-        click.option(
+        "learning_rate": click.option(
             "--learning-rate", type=click.FloatRange(min=0, min_open=True), help="Learning rate (lecture: 0.5)."
         ),
-    ]
-    for option in reversed(options):
-        f = option(f)
+    }
+    for name in reversed(options):
+        if name in used:
+            f = options[name](f)
     return f
 
 
@@ -191,8 +268,11 @@ def output_options(f: Callable) -> Callable:
     return wrapper
 
 
-def common_options(f: Callable) -> Callable:
-    """--model, --data, --precision, --format, --output and the convention options, shared by every command."""
+def common_options(f: Callable | None = None, *, conventions: tuple[str, ...] = TRAINING) -> Callable:
+    """--model, --data, --precision, --format, --output and the convention options the command uses
+    (`conventions`), shared by every command: `@common_options` or `@common_options(conventions=FORWARD)`."""
+    if f is None:
+        return functools.partial(common_options, conventions=conventions)
 
     @click.option(
         "--model",
@@ -228,11 +308,11 @@ def common_options(f: Callable) -> Callable:
         help="slides: input, error, BPE as in the lecture; matrix: z, a, δ = ∂J/∂z, W, b, J.",
     )
     @output_options
-    @convention_options
+    @functools.partial(convention_options, used=conventions)
     @functools.wraps(f)
     def wrapper(model_path, data_path, precision, fmt, notation, **kwargs):
         click.get_current_context().meta["nnstep.notation"] = notation
-        overrides = {key: kwargs.pop(name) for name, (key, _) in CONVENTIONS.items()}
+        overrides = {key: kwargs.pop(name) for name, (key, _) in CONVENTIONS.items() if name in kwargs}
         overrides = {k: v for k, v in overrides.items() if v is not None}
         trainable = f.__name__ != "forward"
         targets = kwargs.pop("targets")
@@ -362,4 +442,9 @@ def _print(*blocks, blank_after_last: bool = True) -> None:
 
 
 def _print_json(payload: dict) -> None:
-    _write(json.dumps(payload, indent=2) + "\n", click.get_current_context().meta.get("nnstep.output"))
+    """JSON as the standard has it: a number that is not finite (NaN, Infinity) is refused, not written."""
+    try:
+        text = json.dumps(payload, indent=2, allow_nan=False)
+    except ValueError:
+        raise InputProblem("a result is not a finite number (inf or NaN): nothing to write as JSON") from None
+    _write(text + "\n", click.get_current_context().meta.get("nnstep.output"))

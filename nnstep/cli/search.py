@@ -9,7 +9,9 @@ import click
 
 from .. import names
 from .common import (
+    SEARCH,
     InputProblem,
+    WholeNumber,
     _name_list,
     _print,
     _print_json,
@@ -30,7 +32,7 @@ def _range(ctx, param, value):
 
 
 @click.command()
-@common_options
+@common_options(conventions=SEARCH)
 @click.option(
     "--method",
     "methods",
@@ -63,7 +65,7 @@ def _range(ctx, param, value):
 )
 @click.option(
     "--budget",
-    type=click.IntRange(min=1),
+    type=WholeNumber(1),
     default=10_000,
     show_default=True,
     help="Cost evaluations per method; a grid with more points is refused.",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 
 from .common import (
+    FORWARD,
+    _finite,
     _print,
     _print_json,
     _show_work,
@@ -15,7 +17,7 @@ from .common import (
 
 
 @click.command()
-@common_options
+@common_options(conventions=FORWARD)
 @work_options
 def forward(model, data, precision, fmt, work):
     """Steps 3-4: forward propagation and the cost of every observation.
@@ -37,6 +39,7 @@ def forward(model, data, precision, fmt, work):
 
     fp = forward(model, data.inputs)
     c = cost(model, fp, data.targets)
+    _finite(fp, c)
     if fmt == "json":
         from ..render.report import step_json
 
@@ -47,7 +50,7 @@ def forward(model, data, precision, fmt, work):
 
 
 @click.command()
-@common_options
+@common_options(conventions=FORWARD)
 @work_options
 @click.option(
     "--per-row",

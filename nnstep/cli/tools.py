@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from .common import (
+    FORWARD,
     InputProblem,
+    _finite,
     _name_list,
     _print,
     _print_json,
@@ -92,7 +94,7 @@ def normalize(data_path, targets, decimals, unrounded, output, fmt):
 
 
 @click.command()
-@common_options
+@common_options(conventions=FORWARD)
 def gradcheck(model, data, precision, fmt):
     """Check backpropagation against central finite differences.
 
@@ -109,6 +111,7 @@ def gradcheck(model, data, precision, fmt):
     from ..labels import node_label
 
     check = gradient_check(model, data.inputs, data.targets)
+    _finite([r[3:] for r in check.rows], check.largest, what="gradcheck")
 
     def name(kind, layer, idx):
         if kind == "b":

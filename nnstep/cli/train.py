@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .common import (
+    WholeNumber,
     _print,
     _print_json,
     _writable_file,
@@ -47,7 +48,7 @@ def _plot_target(ctx, param, value):
 @common_options
 @click.option(
     "--epochs",
-    type=click.IntRange(min=1),
+    type=WholeNumber(1),
     default=None,
     help="How many epochs (forward pass, backprop, update) to run. Default: 8000, or the last of --snapshots.",
 )
