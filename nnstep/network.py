@@ -236,6 +236,12 @@ def step(model: Model, inputs: np.ndarray, targets: np.ndarray, state: Optimizer
     return Step(model, fp, c, bw, updated)
 
 
+def working_memory(model: Model, rows: int) -> int:
+    """Bytes that Steps 3-6 over `rows` rows hold at once: about eight arrays of rows x nodes
+    (input sums, activations, errors, BPEs and their temporaries), 8 bytes a number."""
+    return 8 * 8 * rows * sum(model.layers)
+
+
 _FIELD_NAMES = {"observations": "costs", "sum": "costs", "mean": "costs", "objective": "costs", "bpes": "BPEs"}
 
 

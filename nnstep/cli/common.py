@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import sys
 import warnings
@@ -92,6 +93,8 @@ def _finite(*records, what: str = "") -> None:
 
 def _writable_file(ctx, param, value):
     """A file to write: its directory must exist (the file itself is written atomically later)."""
+    if value is not None and (str(value) in ("", ".") or Path(value).is_dir()):
+        raise click.BadParameter(f"expected a file name, got the directory {str(value)!r}")
     if value is not None and not Path(value).parent.is_dir():
         raise click.BadParameter(f"no such directory: {str(Path(value).parent)!r}")
     return value
@@ -110,6 +113,7 @@ def _inputs(model_path: Path | None, data_path: Path | None, overrides=None, tra
             targets = files.model_targets(model_path)
         model, data = files.load_model(model_path, overrides), files.load_data(data_path, targets)
         files.check_fit(model, data, model_path, data_path)
+        _check_memory(model, data, data_path)
         if trainable:
             files.check_trainable(model, model_path)
     except InputError as exc:
@@ -118,6 +122,33 @@ def _inputs(model_path: Path | None, data_path: Path | None, overrides=None, tra
             raise InputProblem(f"{OPTION_OF_KEY[key]}: {exc.detail}") from None
         raise InputProblem(str(exc)) from None
     return model, data
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory free for use now (Linux: MemAvailable), None where it cannot be told."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _check_memory(model, data, data_path) -> None:
+    """Refuse up front what would run out of memory halfway, with the estimate."""
+    from ..network import working_memory
+
+    need, free = working_memory(model, len(data)), _available_memory()
+    if free is not None and need > free:
+        raise InputProblem(
+            f"{data_path}: {len(data):,} rows through layers {list(model.layers)} need about "
+            f"{need / 1e9:.1f} GB of memory, more than the {free / 1e9:.1f} GB free; expected fewer rows or nodes"
+        )
 
 
 def _step(model, data):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import click
 
 from .common import (
     WholeNumber,
+    _finite,
     _print,
     _print_json,
     _writable_file,
@@ -35,13 +37,17 @@ def _epoch_list(ctx, param, value):
 
 
 def _plot_target(ctx, param, value):
-    if value is None or value == "-":
+    if value is None:
         return value
-    from ..render.plot import FILE_TYPES
+    from ..render import plot
 
-    if Path(value).suffix.lower() not in FILE_TYPES:
-        raise click.BadParameter(f"expected a file name ending in {' or '.join(FILE_TYPES)}, got {value!r}")
-    return _writable_file(ctx, param, value)
+    if value != "-" and Path(value).suffix.lower() not in plot.FILE_TYPES:
+        raise click.BadParameter(f"expected a file name ending in {' or '.join(plot.FILE_TYPES)}, got {value!r}")
+    try:
+        plot.require(to_file=value != "-")
+    except plot.PlotUnavailable as exc:
+        raise _plot_unavailable(str(exc)) from None
+    return value if value == "-" else _writable_file(ctx, param, value)
 
 
 @click.command()
@@ -58,8 +64,8 @@ def _plot_target(ctx, param, value):
     type=float,
     default=None,
     callback=_positive,
-    help="Stop at the first epoch whose Σ (summed cost; C(W) with --reduction mean, J with "
-    "regularisation) is below GOAL, e.g. 0.001.",
+    help="Stop at the first epoch whose cost is below GOAL, e.g. 0.001: Σ with the sum reduction "
+    "(lecture), C(W) with mean, J with regularisation. Exit status 1 when it is not reached.",
 )
 @click.option(
     "--snapshots",
@@ -93,8 +99,10 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
 
     Shows the forward pass of epoch N (made with the weights after N - 1
     updates) with its Σ, and the weights and biases after N updates.
-    Ctrl-C stops after the last completed epoch, shows it and still saves.
-    --save keeps momentum's and Adam's state, so training resumes exactly.
+    Ctrl-C (or SIGTERM) stops after the last completed epoch, shows it and
+    still saves. --save keeps momentum's and Adam's state, so training
+    resumes exactly. Exit status 1 when training diverges or --until is
+    not met.
 
     \b
     Example:
@@ -120,21 +128,30 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
             f"{'s' if len(missed) > 1 else ''} {', '.join(f'{n:,}' for n in missed)}."
         )
     if result.interrupted:
-        notes.append(f"Interrupted (Ctrl-C): training stopped after epoch {result.epochs:,}, the last one completed.")
+        notes.append(
+            f"Interrupted ({_STOPPED_BY[0]}): training stopped after epoch {result.epochs:,}, the last one completed."
+        )
+    failed = []  # files that could not be written: said after the results, which are still shown
     if save_to is not None:
         from ..files.save import save_model
 
         n = result.epochs
-        save_model(
-            save_to,
-            result.last.updated,
-            f"Trained by nnstep: the weights after {n:,} update{'s' if n != 1 else ''}.",
-            data.target_names if data.from_csv else None,
-        )
-        notes.append(f"Saved the model after {n:,} update{'s' if n != 1 else ''} to {save_to}.")
+        try:
+            save_model(
+                save_to,
+                result.last.updated,
+                f"Trained by nnstep: the weights after {n:,} update{'s' if n != 1 else ''}.",
+                data.target_names if data.from_csv else None,
+            )
+            notes.append(f"Saved the model after {n:,} update{'s' if n != 1 else ''} to {save_to}.")
+        except OSError as exc:
+            failed.append(f"--save: {save_to}: cannot be written ({exc.strerror or exc.__class__.__name__})")
     if plot_to is not None and plot_to != "-":
-        _plot_file(plot_to, result, goal, log_scale)
-        notes.append(f"Cost curve written to {plot_to}.")
+        try:
+            _plot_file(plot_to, result, goal, log_scale)
+            notes.append(f"Cost curve written to {plot_to}.")
+        except OSError as exc:
+            failed.append(f"--plot: {plot_to}: cannot be written ({exc.strerror or exc.__class__.__name__})")
     if fmt == "json":
         from ..render.report import train_json
 
@@ -152,8 +169,13 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
             _plot_terminal(result, goal, log_scale)
         for note in notes:
             click.echo(note)
+    if failed:
+        click.echo(f"Error: {'; '.join(failed)}", err=True)
+        sys.exit(2)
     if result.interrupted:
-        sys.exit(130)
+        sys.exit(143 if _STOPPED_BY[0] == "SIGTERM" else 130)
+    if goal is not None and result.goal_epoch is None:
+        sys.exit(1)
 
 
 def _plot_unavailable(library: str):
@@ -179,17 +201,41 @@ def _plot_file(path, result, goal, log_scale):
         raise _plot_unavailable(str(exc)) from None
 
 
+_STOPPED_BY = ["Ctrl-C"]
+SATURATED = 1e6  # a weight this large: every sigmoid node it feeds is 0 or 1, its derivative 0
+
+
 def _run_training(model, data, epochs, goal, show_progress, snapshots=()):
-    """Train, with a progress bar on stderr when it is a terminal."""
+    """Train, with a progress bar on stderr when it is a terminal. SIGTERM stops it as Ctrl-C does;
+    training that diverges (inf, NaN) or saturates (weights beyond ±1e6) is exit status 1."""
     from .. import network
 
+    def terminate(signum, frame):
+        _STOPPED_BY[0] = "SIGTERM"
+        raise KeyboardInterrupt
+
+    _STOPPED_BY[0] = "Ctrl-C"
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        return _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots)
+        result = _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots)
     except network.Diverged as exc:
         raise click.ClickException(f"{exc}; try a smaller --learning-rate") from None
     except KeyboardInterrupt:
-        click.echo("Interrupted (Ctrl-C) before the first epoch completed: nothing to show or save.", err=True)
-        sys.exit(130)
+        click.echo(
+            f"Interrupted ({_STOPPED_BY[0]}) before the first epoch completed: nothing to show or save.", err=True
+        )
+        sys.exit(143 if _STOPPED_BY[0] == "SIGTERM" else 130)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    trained = result.last.updated
+    largest = max(float(abs(p).max()) for p in (*trained.weights, *trained.biases) if p.size)
+    if largest > SATURATED:
+        raise click.ClickException(
+            f"training diverged: a weight or bias reached {largest:.3g} after {result.epochs:,} updates "
+            f"(beyond ±{SATURATED:,.0f}, where the nodes saturate); try a smaller --learning-rate"
+        )
+    _finite(result.last, *(s for _, s in result.snapshots))
+    return result
 
 
 def _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots=()):

@@ -17,6 +17,18 @@ class PlotUnavailable(RuntimeError):
     """The plotting library is not installed."""
 
 
+def require(to_file: bool) -> None:
+    """Import the plotting library now (matplotlib for a file, plotext for the terminal), so that
+    a missing one is said before training, not after."""
+    try:
+        if to_file:
+            import matplotlib.figure  # noqa: F401
+        else:
+            import plotext  # noqa: F401
+    except ImportError:
+        raise PlotUnavailable("matplotlib" if to_file else "plotext") from None
+
+
 def _title(goal: float | None, goal_epoch: int | None) -> str:
     title = "Σ (summed cost) per epoch"
     if goal is not None:

@@ -599,12 +599,13 @@ def cells(sheets: Sequence[Sheet]) -> list[str]:
 def only(sheets: Sequence[Sheet], cell: str) -> list[Sheet]:
     """The items of one node (with, for an update, the weights into it) or of one weight
     (IN1->H1, IN1→H1 or IN1-H1)."""
-    cell = cell.replace("→", "->").replace(" ", "")
+    cell = cell.replace("→", "->").replace(" ", "").upper()  # h1 is H1
     if "->" not in cell and "-" in cell:  # IN1-H1, which needs no quoting in a shell
         cell = cell.replace("-", "->")
 
     def wanted(w: Work) -> bool:
-        return w.cell == cell or ("->" not in cell and w.cell.endswith("->" + cell))
+        name = w.cell.upper()
+        return name == cell or ("->" not in cell and name.endswith("->" + cell))
 
     kept = [Sheet(s.title, s.notes, tuple(w for w in s.items if wanted(w))) for s in sheets]
     return [s for s in kept if s.items]
