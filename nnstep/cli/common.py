@@ -216,7 +216,8 @@ def convention_options(f: Callable, used: tuple[str, ...] = TRAINING) -> Callabl
         "cost": click.option(
             "--cost",
             type=click.Choice(names.COSTS),
-            help="Cost of one observation (lecture: half_squared_error, 1/2 (yhat - y)^2).",
+            metavar="NAME",
+            help=f"Cost of one observation: {', '.join(names.COSTS)} (lecture: half_squared_error, 1/2 (yhat - y)^2).",
         ),
         "reduction": click.option(
             "--reduction",

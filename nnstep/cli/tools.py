@@ -105,7 +105,7 @@ def gradcheck(model, data, precision, fmt):
     \b
     Example:
       nnstep gradcheck
-      nnstep gradcheck --model model.yaml --data data.yaml --cost binary_cross_entropy
+      nnstep gradcheck --cost squared_error --reduction mean
     """
     from ..gradcheck import gradient_check
     from ..labels import node_label

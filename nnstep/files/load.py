@@ -471,7 +471,13 @@ def _optimizer(path: str | Path, value: Any) -> Optimizer:
             path, "optimizer", f"expected one of {', '.join(OPTIMIZERS)} (or a mapping with a name), got {_show(value)}"
         )
     params = {}
-    check_keys(path, spec, ("name", *OPTIMIZER_KEYS[spec["name"]]), "optimizer.")
+    own = OPTIMIZER_KEYS[spec["name"]]
+    for key in spec:
+        other = [name for name, keys in OPTIMIZER_KEYS.items() if key in keys and name != spec["name"]]
+        if other:
+            takes = f"takes {', '.join(own)}" if own else "takes no parameters"
+            raise InputError(path, f"optimizer.{key}", f"is for {other[0]}; {spec['name']} {takes}")
+    check_keys(path, spec, ("name", *own), "optimizer.")
     for key, given in spec.items():
         if key == "name":
             continue
