@@ -239,7 +239,7 @@ def test_normalize_refuses_duplicate_targets(tmp_path):
         ("decimals: 3", "decimals: 100000", "entries[0].decimals"),
         ("example: lecture", "example: ../../tests", "example: expected one of lecture"),
         ("example: lecture", "example: [lecture]", "example: expected one of"),
-        ("row: 1", "row: 1\n    epoch: 100000000", "entries[0].epoch: expected a whole number from 1 to 100,000"),
+        ("row: 1", "row: 1\n    epoch: 100000000", "entries[0].epoch: expected a whole number from 1 to 10,000"),
         (
             'quantity: input_sum\n    node: "H1"\n    row: 1',
             "quantity: grid_count\n    dimensions: 5000",

@@ -166,8 +166,12 @@ def _reading(path: str | Path, kind: str):
         raise InputError(path, None, "no such file") from None
     except IsADirectoryError:
         raise InputError(path, None, f"is a directory, expected a {kind} file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, None, f"cannot be read ({exc.__class__.__name__})") from None
+    except UnicodeDecodeError as exc:
+        utf16 = exc.object[:2] in (b"\xff\xfe", b"\xfe\xff")
+        what = "UTF-16 text" if utf16 else "not UTF-8 text"
+        raise InputError(path, None, f"is {what}; expected a {kind} file saved as UTF-8") from None
+    except OSError as exc:
+        raise InputError(path, None, f"cannot be read ({exc.strerror or exc.__class__.__name__})") from None
 
 
 def _regular_file(path: str | Path, kind: str) -> int:

@@ -118,11 +118,11 @@ ENTRY_KEYS = (
 )
 NAME_KEYS = ("node", "from", "to")
 TEXT_KEYS = ("where", "note", "source")
-# whole numbers of an entry: (least, most); the lecture trains 8,000 epochs and lists dim(1) .. dim(100)
+# whole numbers of an entry: (least, most); the lecture trains up to 8,000 epochs and lists dim(1) .. dim(100)
 WHOLE_NUMBERS = {
     "row": (1, 1_000_000_000),
-    "after": (0, 100_000),
-    "epoch": (1, 100_000),
+    "after": (0, 10_000),
+    "epoch": (1, 10_000),
     "dimensions": (0, 200),
     "decimals": (0, 17),
     "significant": (1, 17),
