@@ -32,7 +32,7 @@ class OneLineErrors(click.Group):
     "Did you mean" kept), exit status 2 for usage and input errors; Ctrl-C is no traceback; no
     numpy warning reaches the terminal (the commands check their numbers are finite instead)."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:

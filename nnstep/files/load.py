@@ -112,7 +112,7 @@ _Loader.yaml_implicit_resolvers = {
     first: sorted(resolvers, key=lambda r: r[0] != "tag:yaml.org,2002:int")
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
-_Loader.add_constructor("tag:yaml.org,2002:int", _Checks.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Checks.construct_yaml_int)  # type: ignore[type-var]
 
 
 def _show_key(key: Any) -> str:
