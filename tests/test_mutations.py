@@ -59,7 +59,7 @@ BASES = {
 }
 # how each kind of file is given to the commands; the exit statuses each command may end with
 RUNS = {
-    "model": [["forward"], ["backprop"], ["update"], ["gradcheck"], ["train", "--epochs", "3"]],
+    "model": [["forward"], ["backprop"], ["update"], ["gradcheck"], ["train", "--epochs", "3"], ["diagram"]],
     "two_neuron_model": [["forward"], ["update"]],
     "data": [["forward"], ["update"], ["train", "--epochs", "3"], ["search", "--method", "random", "--budget", "20"]],
     "raw": [["normalize"]],
@@ -181,7 +181,7 @@ def _alarm(signum, frame):
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM for the time limit")
-@settings(max_examples=70, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
+@settings(max_examples=70, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=mutated())
 def test_mutated_files_are_honoured_or_refused_in_one_line(tmp_path_factory, case):
     name, content, command = case
