@@ -38,7 +38,7 @@ def test_matrix_notation_in_the_worked_formulas():
     assert "z_H1 = (x_IN1 * W_IN1->H1) + (x_IN2 * W_IN2->H1) + b_H1" in out
     assert "= (-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.614" in out
     out = run("backprop", "--notation", "matrix", "--node", "ON")
-    assert "δ_ON = ∂J/∂a_ON * f'(z_ON) = 0.18 * f'(-1.55) = 0.025" in out
+    assert "δ_ON = ∂J/∂a_ON * f'(z_ON) = 0.18 * f'(-1.55) ≈ 0.025" in out
 
 
 def test_matrix_notation_in_latex():

@@ -19,15 +19,18 @@ def run(*args):
         (["forward", "--show-work"], "a_H1 = f(input_H1) = f(0.614) = 0.65"),
         (["forward", "--show-work"], "Cost_1 = 1/2 (a_ON - y_ON)^2 = 1/2 (0.18 - 0)^2 = 0.02"),
         (["forward", "--show-work"], "C(W) = Σ / 10 = 1.55 / 10 = 0.16"),
-        (["backprop", "--show-work"], "BPE_ON = error_ON * f'(input_ON) = 0.18 * f'(-1.55) = 0.025"),
+        (
+            ["backprop", "--show-work"],
+            "BPE_ON = error_ON * f'(input_ON) = 0.18 * f'(-1.55) ≈ 0.025  (exact: 0.02530)",
+        ),
         (["backprop", "--show-work"], "error_H1 = BPE_ON * w_H1->ON = 0.025 * -0.6 = -0.015"),
         (["update", "--show-work"], "w_H1->ON = w_H1->ON - α * BPE_ON,1 * a_H1,1 = -0.6 - 0.5 * 0.025 * 0.65 = -0.608"),
-        (["update", "--show-work"], "        = -0.613 - 0.5 * (0.024 + ... + 0.039) = -0.327"),
-        (["update", "--node", "IN1->H1"], "          = -0.2 - 0.5 * -0.003 * -0.97 = -0.202"),
+        (["update", "--show-work"], "        = -0.613 - 0.5 * (0.024 + ... + 0.039) = -0.613 - 0.5 * -0.572"),
+        (["update", "--node", "IN1->H1"], "          = -0.2 - 0.5 * -0.003 * -0.97 ≈ -0.202  (exact: -0.20168)"),
         (["backprop", "--row", "9", "--node", "ON"], "error_ON = a_ON - y_ON = 0.18 - 1 = -0.82"),
         (
             ["update", "--node", "ON", "--round-intermediates", "2"],
-            "= -0.6 - 0.5 * 0.03 = -0.62  (full precision: -0.61)",
+            "= -0.6 - 0.5 * 0.03 = -0.6 - 0.02 = -0.62  (hand-rounded; exact: -0.61)",
         ),
     ],
 )
@@ -67,7 +70,8 @@ def test_show_work_json():
     assert data["row"] == 1 and data["step"] == "backprop"
     item = [i for i in data["sheets"][0]["items"] if i["label"] == "BPE of ON"][0]
     assert item["substituted"] == "0.18 * f'(-1.55)" and item["result"] == "0.025"
-    assert item["value"] == pytest.approx(0.025300, abs=1e-6) and item["full_precision"] is None
+    assert item["value"] == pytest.approx(0.025300, abs=1e-6) and item["without_hand_rounding"] is None
+    assert item["approximate"] and item["exact"] == "0.02530"
 
 
 @pytest.mark.parametrize(

@@ -27,13 +27,18 @@ def lecture_sheets(step: str, round_to=None):
 
 
 def line(step: str, cell: str, label: str, sheet: int = 0) -> str:
-    """The 'substituted = result' line of one item, as the slides write it."""
+    """The 'substituted = result' line of one item, as the slides write it (the steps nnstep
+    shows in between are checked in test_output_trust.py)."""
     items = [w for w in lecture_sheets(step)[sheet].items if w.cell == cell and w.label.startswith(label)]
     assert len(items) == 1, (step, cell, label)
-    return items[0].worked()
+    w = items[0]
+    return f"{w.substituted_text()} {w.relation} {w.result_text}"
 
 
-# (step, cell, item, sheet, the line as the slide prints it, erratum: (printed, right) or None)
+# (step, cell, item, sheet, the line as the slide prints it, erratum: (printed, right) or None).
+# Two slide lines say '=' where their printed numbers give another result at the printed digits
+# (0.18 * f'(-1.55) = 0.026; -0.2 - 0.5 * -0.003 * -0.97 = -0.201): nnstep prints them with '≈'
+# and the exact value beside it.
 SLIDES = [
     ("forward", "H1", "input sum", 0, "(-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.614", None),
     ("forward", "H1", "activation", 0, "f(0.614) = 0.65", None),
@@ -44,7 +49,7 @@ SLIDES = [
     ("forward", "ON", "input sum", 0, "(0.65 * -0.6) + (0.49 * -0.6) + (0.88 * -0.3) + -0.6 = -1.55", None),
     ("forward", "ON", "activation", 0, "f(-1.55) = 0.18", None),
     ("backprop", "ON", "error", 0, "0.18 - 0 = 0.18", None),
-    ("backprop", "ON", "BPE", 0, "0.18 * f'(-1.55) = 0.025", None),
+    ("backprop", "ON", "BPE", 0, "0.18 * f'(-1.55) ≈ 0.025", None),
     ("backprop", "H1", "error", 0, "0.025 * -0.6 = -0.015", None),
     ("backprop", "H2", "error", 0, "0.025 * -0.6 = -0.015", None),
     ("backprop", "H3", "error", 0, "0.025 * -0.3 = -0.008", None),
@@ -54,7 +59,7 @@ SLIDES = [
     ("update", "H1->ON", "weight", 0, "-0.6 - 0.5 * 0.025 * 0.65 = -0.608", None),
     ("update", "H2->ON", "weight", 0, "-0.6 - 0.5 * 0.025 * 0.49 = -0.606", None),
     ("update", "ON", "bias", 0, "-0.6 - 0.5 * 0.025 = -0.613", None),
-    ("update", "IN1->H1", "weight", 0, "-0.2 - 0.5 * -0.003 * -0.97 = -0.202", None),
+    ("update", "IN1->H1", "weight", 0, "-0.2 - 0.5 * -0.003 * -0.97 ≈ -0.202", None),
     ("update", "H1->ON", "weight", 1, "-0.608 - 0.5 * (0.024 * 0.65 + ... + 0.039 * 0.44) = -0.496", None),
     ("update", "H2->ON", "weight", 1, "-0.606 - 0.5 * (0.024 * 0.55 + ... + 0.039 * 0.49) = -0.506", None),
     ("update", "ON", "bias", 1, "-0.613 - 0.5 * (0.024 + ... + 0.039) = -0.327", None),
@@ -124,23 +129,30 @@ def test_half_up_rounds_as_a_calculator_does(value, decimals, expected):
 def hand_line(round_to: int, step: str, cell: str, label: str, sheet: int = 0) -> str:
     items = [w for w in lecture_sheets(step, round_to)[sheet].items if w.cell == cell and w.label.startswith(label)]
     w = items[0]
-    return w.worked() + (f" (full precision: {w.exact_text})" if w.exact_text else "")
+    return w.worked() + (f" (hand-rounded; exact: {w.exact_text})" if w.exact_text else "")
 
 
 @pytest.mark.parametrize(
     "round_to, step, cell, label, expected",
     [
-        (3, "forward", "ON", "input sum", "(0.649 * -0.6) + (0.493 * -0.6) + (0.882 * -0.3) + -0.6 = -1.550"),
-        (3, "backprop", "ON", "BPE", "0.175 * f'(-1.550) = 0.025"),
+        (
+            3,
+            "forward",
+            "ON",
+            "input sum",
+            "(0.649 * -0.6) + (0.493 * -0.6) + (0.882 * -0.3) + -0.6 = -0.389 + -0.296 + -0.265 + -0.6 = -1.550",
+        ),
+        (3, "backprop", "ON", "BPE", "0.175 * 0.144 = 0.025"),
         (
             2,
             "forward",
             "ON",
             "input sum",
-            "(0.65 * -0.6) + (0.49 * -0.6) + (0.88 * -0.3) + -0.6 = -1.54 (full precision: -1.55)",
+            "(0.65 * -0.6) + (0.49 * -0.6) + (0.88 * -0.3) + -0.6 = -0.39 + -0.29 + -0.26 + -0.6 = -1.54"
+            " (hand-rounded; exact: -1.55)",
         ),
-        (2, "backprop", "ON", "slope", "f'(-1.54) = 0.15 (full precision: 0.14)"),
-        (2, "update", "ON", "bias", "-0.6 - 0.5 * 0.03 = -0.62 (full precision: -0.61)"),
+        (2, "backprop", "ON", "slope", "0.18 * (1 - 0.18) = 0.15 (hand-rounded; exact: 0.14)"),
+        (2, "update", "ON", "bias", "-0.6 - 0.5 * 0.03 = -0.6 - 0.02 = -0.62 (hand-rounded; exact: -0.61)"),
     ],
 )
 def test_hand_rounding_shows_the_calculators_numbers_and_the_unrounded_result(round_to, step, cell, label, expected):

@@ -28,16 +28,21 @@ def export(blocks: Sequence[Block], fmt: str, title: str = "nnstep") -> str:
 
 def sheet_table(sheet: Sheet) -> TableData:
     """Worked formulas as a table (for the formats without mathematics): one row per number."""
-    hand = any(w.exact_text is not None for w in sheet.items)
-    headers = ["Number", "Formula", "With the numbers", "Result"] + (["Full precision"] if hand else [])
+    exact = any(w.exact_text is not None or w.terms_approx for w in sheet.items)
+    hand = any(w.hand for w in sheet.items)
+    headers = ["Number", "Formula", "With the numbers", "Result"]
+    headers += ["Exact (no hand rounding)" if hand else "Exact"] if exact else []
     rows = []
     for w in sheet.items:
-        row = [w.label, w.formula_text(), w.substituted_text(), w.result_text]
-        if hand:
+        row = [w.label, w.formula_text(), w.steps_text(), f"{'≈ ' if w.approx else ''}{w.result_text}"]
+        if exact:
             row.append(w.exact_text or "")
         rows.append(tuple(row))
         if w.terms is not None:
-            rows.append((f"{w.label}: the sum", "", w.terms_text(), w.terms_total_text) + (("",) if hand else ()))
+            total = f"{'≈ ' if w.terms_approx else ''}{w.terms_total_text}"
+            rows.append(
+                (f"{w.label}: the sum", "", w.terms_text(), total) + ((w.terms_exact_text or "",) if exact else ())
+            )
     columns = tuple(Column(h, "left") for h in headers[:3]) + tuple(Column(h) for h in headers[3:])
     return TableData(sheet.title, columns, tuple(rows), sheet.notes)
 

@@ -7,8 +7,11 @@ formatted (nnstep/labels.py); nothing here rounds.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -146,18 +149,105 @@ def latex(e: Expr) -> str:
     return r"\dots"
 
 
-_BREAK = re.compile(r" (?=[-+=] )")
+# Shown arithmetic ------------------------------------------------------------------------------
+
+Functions = dict[str, Callable[[float], float]]
+
+
+def decimals(number: str) -> int:
+    """The decimals a number is shown with: '-0.202' -> 3, '2' -> 0."""
+    return len(number.split(".")[1]) if "." in number else 0
+
+
+def evaluate(e: Expr, fns: Functions | None = None) -> float | None:
+    """The value of a formula computed from the numbers exactly as shown (None where it holds a
+    name or '...'); f and f' come from `fns`."""
+    if isinstance(e, Num):
+        try:
+            return float(Fraction(e.text))
+        except ValueError:
+            return None
+    if isinstance(e, Paren):
+        return evaluate(e.inner, fns)
+    if isinstance(e, HalfSquare | Square | Abs):
+        x = evaluate(e.inner, fns)
+        if x is None:
+            return None
+        return 0.5 * x * x if isinstance(e, HalfSquare) else x * x if isinstance(e, Square) else abs(x)
+    if isinstance(e, Call):
+        x = evaluate(e.arg, fns)
+        if x is not None and e.fn == "sign":
+            return float((x > 0) - (x < 0))
+        return None if x is None or not fns or e.fn not in fns else float(fns[e.fn](x))
+    if isinstance(e, Op):
+        values = [evaluate(a, fns) for a in e.args]
+        if any(v is None for v in values):
+            return None
+        total = values[0]
+        for v in values[1:]:
+            if e.op == "+":
+                total += v
+            elif e.op == "-":
+                total -= v
+            elif e.op == "*":
+                total *= v
+            elif e.op == "/":
+                total = total / v if v else math.inf
+        return total
+    return None
+
+
+def rounds_to(value: float, shown: str) -> bool:
+    """True when `shown` is `value` correctly rounded to its decimals (either neighbour at a tie)."""
+    try:
+        target = float(shown)
+    except ValueError:
+        return False
+    return abs(value - target) <= 0.5 * 10.0 ** -decimals(shown) * (1 + 1e-9) + 1e-15
+
+
+def holds(left: Expr, right: Expr, fns: Functions | None = None) -> bool:
+    """Does `left = right` hold as shown? A number on the right must be the left side rounded to
+    its decimals; two sums (or products) of as many terms hold term by term; 1/2 (x)^2 = 1/2 * s
+    holds when s is x squared, rounded. A side with names or '...' cannot be checked (True)."""
+    if isinstance(left, Paren) and isinstance(right, Paren):
+        return holds(left.inner, right.inner, fns)
+    if isinstance(right, Num):
+        value = evaluate(left, fns)
+        return value is None or rounds_to(value, right.text)
+    if isinstance(left, HalfSquare) and isinstance(right, Op) and right.op == "*" and len(right.args) == 2:
+        return holds(op("*", left.inner, left.inner), right.args[1], fns)
+    if isinstance(left, Op) and isinstance(right, Op) and (left.op, len(left.args)) == (right.op, len(right.args)):
+        return all(holds(a, b, fns) for a, b in zip(left.args, right.args))
+    lv, rv = evaluate(left, fns), evaluate(right, fns)
+    return lv is None or rv is None or abs(lv - rv) <= 1e-12 * max(1.0, abs(lv))
+
+
+# Line breaking ---------------------------------------------------------------------------------
+
+_EQUALS = re.compile(r" (?=[=≈] )")
+_BREAK = re.compile(r" (?=[-+=≈] )")
+_BREAK_FACTOR = re.compile(r" (?=[*/] )")
 
 
 def wrap(line: str, width: int, indent: int) -> list[str]:
-    """Break a long formula before an operator (never inside a number or a name); continuation
-    lines start `indent` spaces in."""
-    chunks = _BREAK.split(line)
-    lines, current = [], chunks[0]
-    for chunk in chunks[1:]:
-        if len(current) + 1 + len(chunk) > width and current.strip():
+    """Break a long formula between terms, never inside a number or a name: at an '=' where it
+    can, else before a '+' or '-' between terms, and between the factors of a term only when the
+    term alone is too wide. Continuation lines start `indent` spaces in, under the first term."""
+    room = width - indent
+    pieces: list[str] = []  # whole sides of the '=' where they fit a line, else their terms
+    for k, side in enumerate(_EQUALS.split(line)):
+        if len(side) <= room or k == 0 and len(side) <= width:
+            pieces.append(side)
+            continue
+        for term in _BREAK.split(side):
+            pieces += [term] if len(term) <= room else _BREAK_FACTOR.split(term)
+    lines, current = [], pieces[0]
+    for piece in pieces[1:]:
+        if len(current) + 1 + len(piece) > width and current.strip():
             lines.append(current)
-            current = " " * indent + chunk
+            # an '=' continues under the '=' above, a term under the first term
+            current = " " * (indent - 2 if piece[:1] in "=≈" and indent >= 2 else indent) + piece
         else:
-            current += " " + chunk
+            current += " " + piece
     return lines + [current]

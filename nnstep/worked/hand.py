@@ -84,11 +84,12 @@ def _trainable(model: Model) -> bool:
 def hand_values(model: Model, inputs: np.ndarray, targets: np.ndarray, rnd: Rounding) -> Values:
     """Steps 3-5 with every product, sum, f(z), f'(z), error and BPE rounded by `rnd` before use.
 
-    z_j = rnd(sum_i rnd(a_i w_ij) + b_j), a = rnd(f(z)), f'(z) = rnd(f'(z, a)) from the rounded
-    z and a, error_ON = rnd(yhat - y), BPE = rnd(error * f'(z)), error_H = rnd(sum_k rnd(BPE_k w_Hk)).
+    The data are taken to K decimals as written down; z_j = rnd(sum_i rnd(a_i w_ij) + b_j),
+    a = rnd(f(z)), f'(z) = rnd(f'(z, a)) from the rounded z and a, error_ON = rnd(yhat - y),
+    BPE = rnd(error * f'(z)), error_H = rnd(sum_k rnd(BPE_k w_Hk)).
     """
     sums, acts, slopes = [], [], []
-    a = inputs
+    a = inputs = rnd(inputs)  # the data as written down, to K decimals
     for w, b, name in zip(model.weights, model.biases, model.activations):
         z = rnd(rnd(a[:, :, None] * w[None, :, :]).sum(axis=1) + b)
         f = ACTIVATIONS[name]

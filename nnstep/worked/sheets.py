@@ -10,7 +10,7 @@ writes down, and the unrounded result follows wherever it prints differently.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -18,14 +18,39 @@ from ..activations import ACTIVATIONS
 from ..costs import COSTS
 from ..dataset import Dataset
 from ..labels import Precision, fmt, fmt_short, fmt_significant, node_labels, target_text
-from .formula import Abs, Call, Expr, HalfSquare, Num, Op, Paren, Square, Sym, elided_sum, latex, op, text, wrap
-from .hand import Values, exact_values, half_up, hand_values
+from .formula import (
+    Abs,
+    Call,
+    Expr,
+    Functions,
+    HalfSquare,
+    Num,
+    Op,
+    Paren,
+    Square,
+    Sym,
+    decimals,
+    elided_sum,
+    holds,
+    latex,
+    op,
+    text,
+    wrap,
+)
+from .hand import Values, exact_values, half_up, hand_values, no_rounding
 
 
 @dataclass(frozen=True)
 class Work:
-    """One number: `lhs` = `formula` = `substituted` = `result_text`. `cell` names the node or
-    weight it belongs to (H1, IN1->H1). A full-batch update also lists every term of its sum."""
+    """One number: `lhs` = `formula` = `substituted` = `steps`... = `result_text`. `cell` names the
+    node or weight it belongs to (H1, IN1->H1). A full-batch update also lists every term of its
+    sum (`terms` = `terms_steps`... = `terms_total_text`).
+
+    `steps` show what a hand calculation rounds on the way (each product of a sum, the square of a
+    cost). `approx` marks a line whose shown numbers do not give the result at its digits ("≈", the
+    exact value `exact_text` beside it), `terms_approx` such a sum; `hand` says the result is
+    hand-rounded, `exact_text` then being the result computed without rounding in between. `fns`
+    evaluates f and f' to check a line."""
 
     cell: str
     label: str
@@ -37,6 +62,18 @@ class Work:
     exact_text: str | None = None
     terms: Op | None = None
     terms_total_text: str | None = None
+    terms_total: float | None = None
+    terms_approx: bool = False
+    terms_exact_text: str | None = None
+    steps: tuple[Expr, ...] = ()
+    terms_steps: tuple[Expr, ...] = ()
+    approx: bool = False
+    hand: bool = False
+    fns: Functions | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def relation(self) -> str:
+        return "≈" if self.approx else "="
 
     def formula_text(self) -> str:
         return text(self.lhs) + (f" = {text(self.formula)}" if self.formula is not None else "")
@@ -44,26 +81,50 @@ class Work:
     def substituted_text(self) -> str:
         return text(self.substituted)
 
+    def steps_text(self) -> str:
+        """The substituted formula and the rounded steps after it: "-0.2 - 0.5 * 0.003 = -0.2 - 0.002"."""
+        return " = ".join(text(e) for e in (self.substituted, *self.steps))
+
+    def tail(self) -> str:
+        """Which value is which: "(hand-rounded; exact: -0.61)" or, on an approximate line, "(exact: -0.20169)"."""
+        if self.exact_text is None:
+            return ""
+        return f"  (hand-rounded; exact: {self.exact_text})" if self.hand else f"  (exact: {self.exact_text})"
+
     def worked(self) -> str:
         """The slides' line: "(-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.614"."""
-        return f"{text(self.substituted)} = {self.result_text}"
+        return f"{self.steps_text()} {self.relation} {self.result_text}"
 
     def terms_text(self) -> str:
-        return text(self.terms) if self.terms is not None else ""
+        return " = ".join(text(e) for e in (self.terms, *self.terms_steps)) if self.terms is not None else ""
+
+    def holds(self) -> bool:
+        """Every '=' of the item is true as shown (formula.holds), the sum of the terms too."""
+        chain = [self.substituted, *self.steps, Num(self.result_text)]
+        ok = all(holds(a, b, self.fns) for a, b in zip(chain, chain[1:]))
+        if self.terms is not None and self.terms_total_text is not None:
+            terms = [self.terms, *self.terms_steps, Num(self.terms_total_text)]
+            ok = ok and all(holds(a, b, self.fns) for a, b in zip(terms, terms[1:]))
+        return ok
 
     def text_lines(self, width: int = 80) -> list[str]:
         """Plain text within `width` columns: one line when it fits, else the formula, then
-        '= substituted = result' under it, long sums broken before an operator."""
-        tail = f"  (full precision: {self.exact_text})" if self.exact_text is not None else ""
-        one = f"{self.formula_text()} = {self.worked()}{tail}"
-        pad = " " * (len(text(self.lhs)) + 1)
+        '= substituted = result' under it, long sums broken between terms, continuation lines
+        aligned under the first term."""
+        one = f"{self.formula_text()} = {self.worked()}{self.tail()}"
+        lhs = len(text(self.lhs))
+        indent = lhs + 3 if lhs + 3 <= width // 2 else 4  # under the first term, unless the name is long
+        pad = " " * (indent - 2)
         if len(one) <= width:
             lines = [one]
         else:
-            lines = wrap(self.formula_text(), width, len(pad) + 2)
-            lines += wrap(f"{pad}= {self.worked()}{tail}", width, len(pad) + 2)
+            lines = wrap(self.formula_text(), width, indent)
+            lines += wrap(f"{pad}= {self.worked()}{self.tail()}", width, indent)
         if self.terms is not None:
-            lines += wrap(f"{pad}  sum = {self.terms_text()} = {self.terms_total_text}", width, len(pad) + 8)
+            relation = "≈" if self.terms_approx else "="
+            exact = f"  (exact: {self.terms_exact_text})" if self.terms_approx else ""
+            total = f"{self.terms_total_text}{exact}"
+            lines += wrap(f"{pad}  sum = {self.terms_text()} {relation} {total}", width, indent + 6)
         return lines
 
     def latex_lines(self) -> list[str]:
@@ -72,15 +133,20 @@ class Work:
             lines = [f"{latex(self.lhs)} &= {latex(self.formula)} \\\\", f"&= {latex(self.substituted)} \\\\"]
         else:
             lines = [f"{latex(self.lhs)} &= {latex(self.substituted)} \\\\"]
-        result = f"&= {self.result_text}"
+        lines += [f"&= {latex(e)} \\\\" for e in self.steps]
+        result = ("&\\approx " if self.approx else "&= ") + self.result_text
         if self.exact_text is not None:
-            result += rf" \quad \text{{(full precision: {self.exact_text})}}"
+            label = "hand-rounded; exact" if self.hand else "exact"
+            result += rf" \quad \text{{({label}: {self.exact_text})}}"
         lines.append(result)
         if self.terms is not None:
             chunks = [self.terms.args[k : k + 4] for k in range(0, len(self.terms.args), 4)]
             body = r" \\ &\quad + ".join(latex(Op("+", c)) for c in chunks)
             lines[-1] += r" \\"
-            lines.append(rf"\text{{sum}} &= {body} = {self.terms_total_text}")
+            steps = "".join(rf" \\ &= {latex(e)}" for e in self.terms_steps)
+            relation = r"\approx" if self.terms_approx else "="
+            exact = rf" \quad \text{{(exact: {self.terms_exact_text})}}" if self.terms_approx else ""
+            lines.append(rf"\text{{sum}} &= {body}{steps} {relation} {self.terms_total_text}{exact}")
         return lines
 
 
@@ -96,10 +162,28 @@ class Sheet:
 class _Builder:
     """Turns one set of Values into Work items; shared by the forward, backprop and update sheets."""
 
-    def __init__(self, v: Values, p: Precision, row: int):
+    def __init__(self, v: Values, p: Precision, row: int, round_to: int | None = None):
         self.v, self.p, self.row, self.r = v, p, row, row - 1
         self.m = v.model
         self.out = len(self.m.weights) - 1
+        self.hand = v.rnd is not no_rounding
+        self.k = round_to if round_to is not None else 12
+
+    def rounded(self, value: float) -> float:
+        return float(self.v.rnd(np.asarray(value)))
+
+    def hand_step(self, values: Sequence[float], *rest: Expr) -> tuple[Expr, ...]:
+        """In hand rounding, the products of a sum as they are rounded before they are added (no
+        step when none of them changes)."""
+        if not self.hand:
+            return ()
+        rounded = [self.rounded(x) for x in values]
+        if all(abs(a - b) <= 1e-12 for a, b in zip(rounded, values)):
+            return ()
+        return (Op("+", (*[Num(fmt(x, self.k)) for x in rounded], *rest)),)
+
+    def fns(self, layer: int) -> Functions | None:
+        return _functions(self.m.activations[layer])
 
     def names(self, layer: int) -> list[str]:
         return node_labels(self.m.layers, layer)
@@ -132,6 +216,7 @@ class _Builder:
                 formula = [
                     Paren(op("*", self.from_sym(l, i), Sym("w", (f"{src}->{name}",)))) for i, src in enumerate(prev)
                 ]
+                feed = v.layer_inputs(l)[r]
                 numbers = [
                     Paren(op("*", Num(self.from_text(l, r, i)), Num(p.given(w[i, j])))) for i in range(len(prev))
                 ]
@@ -145,6 +230,7 @@ class _Builder:
                         Op("+", (*numbers, Num(p.given(b[j])))),
                         z,
                         p.input_sum(z),
+                        steps=self.hand_step([feed[i] * w[i, j] for i in range(len(prev))], Num(p.given(b[j]))),
                     )
                 )
                 items.append(
@@ -156,6 +242,7 @@ class _Builder:
                         Call("f", Num(p.input_sum(z))),
                         a,
                         self.act_text(l, a),
+                        fns=self.fns(l),
                     )
                 )
         sheets = [Sheet(f"Step 3: Forward pass, row {self.row}", self._f_notes(), tuple(items))]
@@ -246,22 +333,34 @@ class _Builder:
         v, p, r = self.v, self.p, self.r
         outs = self.names(len(self.m.layers) - 1)
         halves = [HalfSquare(op("-", Sym("a", (o,)), Sym("y", (o,)))) for o in outs]
+        outputs = v.activations[-1][r]
         numbers = [
             HalfSquare(
                 op(
                     "-",
-                    Num(self.act_text(self.out, v.activations[-1][r, k])),
+                    Num(self.act_text(self.out, outputs[k])),
                     Num(target_text(v.targets[r, k], p.data)),
                 )
             )
             for k in range(len(outs))
         ]
+        steps: tuple[Expr, ...] = ()
+        if self.hand:  # the square is rounded before it is halved, and each half before the sum
+            squares = [self.rounded(self.rounded(outputs[k] - v.targets[r, k]) ** 2) for k in range(len(outs))]
+            steps = (Op("+", tuple(op("*", Num("1/2"), Num(fmt(sq, self.k))) for sq in squares)),)
+            if len(outs) > 1:
+                steps += (Op("+", tuple(Num(fmt(self.rounded(0.5 * sq), self.k)) for sq in squares)),)
         cost = v.costs[r]
         n = len(v.costs)
         total = float(v.rnd(np.asarray(v.costs.sum())))
         mean = float(v.rnd(np.asarray(total / n)))
         rows = range(1, n + 1)
         cost_texts = [Num(fmt(c, p.cost)) for c in v.costs]
+
+        def shown(x: float) -> str:
+            """Σ and C(W) with two significant digits at least; hand-rounded, with the decimals kept."""
+            return fmt(x, p.cost) if self.hand else fmt_significant(x, p.cost)
+
         items = [
             Work(
                 outs[0] if len(outs) == 1 else "cost",
@@ -271,6 +370,7 @@ class _Builder:
                 Op("+", tuple(numbers)),
                 cost,
                 fmt(cost, p.cost),
+                steps=steps,
             ),
             Work(
                 "cost",
@@ -279,18 +379,19 @@ class _Builder:
                 elided_sum([Sym("Cost", (str(i),)) for i in rows]),
                 elided_sum(cost_texts),
                 total,
-                fmt_significant(total, p.cost),
+                shown(total),
                 terms=Op("+", tuple(cost_texts)),
-                terms_total_text=fmt_significant(total, p.cost),
+                terms_total_text=shown(total),
+                terms_total=total,
             ),
             Work(
                 "cost",
                 "C(W), the mean cost",
                 Sym("C(W)"),
                 op("/", Sym("Σ"), Num(str(n))),
-                op("/", Num(fmt_significant(total, p.cost)), Num(str(n))),
+                op("/", Num(shown(total)), Num(str(n))),
                 mean,
-                fmt_significant(mean, p.cost),
+                shown(mean),
             ),
         ]
         return Sheet(f"Step 4: Cost, row {self.row} and all {n} rows", ("Cost_i = 1/2 (yhat_i - y_i)^2",), tuple(items))
@@ -305,22 +406,30 @@ class _Builder:
             for j, name in enumerate(here):
                 err = v.errors[l][r, j]
                 if l == self.out:
+                    a = v.activations[l][r, j]
                     formula, numbers = self._output_error(
-                        name, Num(self.act_text(l, v.activations[l][r, j])), Num(target_text(v.targets[r, j], p.data))
+                        name, Num(self.act_text(l, a)), Num(target_text(v.targets[r, j], p.data))
                     )
+                    steps: tuple[Expr, ...] = ()
                 else:
                     nxt = self.names(l + 2)
-                    wn = m.weights[l + 1]
+                    wn, bn = m.weights[l + 1], v.bpes[l + 1][r]
                     fs = [op("*", Sym("BPE", (k,)), Sym("w", (f"{name}->{k}",))) for k in nxt]
-                    ns = [
-                        op("*", Num(fmt(v.bpes[l + 1][r, k], p.bpe)), Num(p.given(wn[j, k]))) for k in range(len(nxt))
-                    ]
+                    ns = [op("*", Num(fmt(bn[k], p.bpe)), Num(p.given(wn[j, k]))) for k in range(len(nxt))]
                     if len(nxt) > 1:
                         fs, ns = [Paren(f) for f in fs], [Paren(n) for n in ns]
                     formula, numbers = Op("+", tuple(fs)), Op("+", tuple(ns))
+                    steps = self.hand_step([bn[k] * wn[j, k] for k in range(len(nxt))]) if len(nxt) > 1 else ()
                 items.append(
                     Work(
-                        name, f"error of {name}", Sym("error", (name,)), formula, numbers, err, self.error_text(l, err)
+                        name,
+                        f"error of {name}",
+                        Sym("error", (name,)),
+                        formula,
+                        numbers,
+                        err,
+                        self.error_text(l, err),
+                        steps=steps,
                     )
                 )
             if v.slopes[l] is None:
@@ -329,26 +438,33 @@ class _Builder:
             for j, name in enumerate(here):
                 z, slope, bpe, err = v.input_sums[l][r, j], v.slopes[l][r, j], v.bpes[l][r, j], v.errors[l][r, j]
                 inp = Sym("input", (name,))
+                slope_formula, slope_numbers = self._slope(l, j), Call("f'", Num(p.input_sum(z)))
+                if self.hand and slope_formula is not None:  # the calculator's way: from the rounded a
+                    slope_numbers = self._slope(l, j, numbers=True)
                 items.append(
                     Work(
                         name,
                         f"slope f' at {name}",
                         Call("f'", inp),
-                        None,
-                        Call("f'", Num(p.input_sum(z))),
+                        slope_formula if self.hand else None,
+                        slope_numbers,
                         slope,
                         fmt(slope, p.bpe),
+                        fns=self.fns(l),
                     )
                 )
+                # by hand the BPE takes the rounded slope of the line above
+                factor = Num(fmt(slope, p.bpe)) if self.hand else Call("f'", Num(p.input_sum(z)))
                 items.append(
                     Work(
                         name,
                         f"BPE of {name}",
                         Sym("BPE", (name,)),
                         op("*", Sym("error", (name,)), Call("f'", inp)),
-                        op("*", Num(self.error_text(l, err)), Call("f'", Num(p.input_sum(z)))),
+                        op("*", Num(self.error_text(l, err)), factor),
                         bpe,
                         fmt(bpe, p.bpe),
+                        fns=self.fns(l),
                     )
                 )
         derivatives = sorted(
@@ -359,6 +475,19 @@ class _Builder:
             *derivatives,
         )
         return [Sheet(f"Step 5: Backpropagation, row {self.row}", notes, tuple(items))]
+
+    def _slope(self, l: int, j: int, numbers: bool = False) -> Expr | None:
+        """f'(x) from the activation a = f(x) where the slides write it so: a (1 - a) for sigmoid,
+        1 - a * a for tanh (None for the others)."""
+        name = self.names(l + 1)[j]
+        a: Expr = Sym("a", (name,))
+        if numbers:
+            a = Num(self.act_text(l, self.v.activations[l][self.r, j]))
+        if self.m.activations[l] == "sigmoid":
+            return op("*", a, Paren(op("-", Num("1"), a)))
+        if self.m.activations[l] == "tanh":
+            return op("-", Num("1"), op("*", a, a))
+        return None
 
     def _output_error(self, name: str, a: Num, y: Num) -> tuple[Expr, Expr]:
         """error_ON = dCost/dyhat of the model's cost, as a formula and with numbers."""
@@ -384,7 +513,11 @@ class _Builder:
             Op(
                 "+",
                 tuple(
-                    op("*", Num(self.error_text(l, v.errors[l][r, k])), Num(self.act_text(l, v.activations[l][r, k])))
+                    op(
+                        "*",
+                        Num(self.error_text(l, v.errors[l][r, k])),
+                        Num(self.act_text(l, v.activations[l][r, k])),
+                    )
                     for k in range(len(here))
                 ),
             )
@@ -450,16 +583,25 @@ class _Builder:
                 cell, sym, old, terms = self._terms(l, j, i)
                 label = f"bias of {cell}" if i is None else f"weight {cell}"
                 f_r, n_r, t_r = terms[r]
+                given = Num(p.given(old))
                 step = rnd(old - rnd(lr * rnd(t_r)))
+                steps: tuple[Expr, ...] = ()
+                if self.hand:  # the product, then α times it, rounded before they are used
+                    n_r = Paren(n_r) if isinstance(n_r, Op) else n_r
+                    if rnd(t_r) != t_r:
+                        steps += (op("-", given, op("*", lr_text, Num(fmt(rnd(t_r), self.k)))),)
+                    if rnd(lr * rnd(t_r)) != lr * rnd(t_r):
+                        steps += (op("-", given, Num(fmt(rnd(lr * rnd(t_r)), self.k))),)
                 one_row.append(
                     Work(
                         cell,
                         f"{label}, row {self.row}",
                         sym,
                         op("-", sym, op("*", alpha, f_r)),
-                        op("-", Num(p.given(old)), op("*", lr_text, n_r)),
+                        op("-", given, op("*", lr_text, n_r)),
                         step,
                         fmt(step, p.weight),
+                        steps=steps,
                     )
                 )
                 rest = terms[:r] + terms[r + 1 :]
@@ -467,21 +609,25 @@ class _Builder:
                 if rest:
                     total = rnd(sum(rnd(t) for _, _, t in rest))
                     after = rnd(step - rnd(lr * total))
+                    step_num = Num(fmt(step, p.weight))
+                    # the sum of the other rows' terms, then α times it, as one more line of arithmetic
+                    steps = (op("-", step_num, op("*", lr_text, Num(fmt(total, p.weight)))),)
+                    if self.hand and rnd(lr * total) != lr * total:
+                        steps += (op("-", step_num, Num(fmt(rnd(lr * total), self.k))),)
                     full.append(
                         Work(
                             cell,
                             f"{label}, full batch",
                             sym,
                             op("-", sym, op("*", alpha, Paren(elided_sum([f for f, _, _ in rest])))),
-                            op(
-                                "-",
-                                Num(fmt(step, p.weight)),
-                                op("*", lr_text, Paren(elided_sum([n for _, n, _ in rest]))),
-                            ),
+                            op("-", step_num, op("*", lr_text, Paren(elided_sum([n for _, n, _ in rest])))),
                             after,
                             fmt(after, p.weight),
                             terms=Op("+", tuple(n for _, n, _ in rest)),
                             terms_total_text=fmt(total, p.weight),
+                            terms_total=total,
+                            steps=steps,
+                            terms_steps=self.hand_step([t for _, _, t in rest]),
                         )
                     )
                 if regularized and (i is not None or m.regularize_biases):
@@ -565,20 +711,25 @@ def worked(step: str, model, data: Dataset, row: int, p: Precision, round_to: in
     With `round_to` = K every intermediate value is rounded to K decimals before it is used (hand
     rounding), and each result whose unrounded value prints differently carries that value too.
     """
-    exact = STEPS[step](_Builder(exact_values(model, data.inputs, data.targets), p, row))
+    exact = [
+        replace(s, items=tuple(_true_as_shown(w) for w in s.items))
+        for s in STEPS[step](_Builder(exact_values(model, data.inputs, data.targets), p, row))
+    ]
     if round_to is None:
         return exact
-    hand = STEPS[step](_Builder(hand_values(model, data.inputs, data.targets, half_up(round_to)), p, row))
+    hand_v = hand_values(model, data.inputs, data.targets, half_up(round_to))
+    hand = STEPS[step](_Builder(hand_v, p, row, round_to))
     note = (
-        f"Hand rounding: every intermediate value rounded to {round_to} decimals before it is used; "
-        "where the unrounded result prints differently, it follows as 'full precision'."
+        f"Hand rounding: every intermediate value rounded to {round_to} decimals before it is used, "
+        "each rounding shown; where the exact result (no rounding in between) prints differently, "
+        "it follows the hand-rounded one."
     )
     return [
         Sheet(
             h.title,
             h.notes + ((note,) if k == 0 else ()),
             tuple(
-                hw if hw.result_text == ew.result_text else replace(hw, exact_text=ew.result_text)
+                replace(hw, hand=True, exact_text=None if hw.result_text == ew.result_text else ew.result_text)
                 for hw, ew in zip(h.items, e.items)
             ),
         )
@@ -589,6 +740,36 @@ def worked(step: str, model, data: Dataset, row: int, p: Precision, round_to: in
 def worked_values(step: str, values: Values, row: int, p: Precision) -> list[Sheet]:
     """The worked formulas of `step` from given numbers (a student's own, for example)."""
     return STEPS[step](_Builder(values, p, row))
+
+
+def _true_as_shown(w: Work) -> Work:
+    """A line whose rounded numbers do not give its result at its digits keeps the slides' numbers
+    and is marked approximate (≈), the exact value beside it; so is a sum of rounded terms."""
+    main, terms = replace(w, terms=None), replace(w, steps=(), substituted=Num(w.result_text))
+    extra = 2  # the exact value with two more decimals than the result
+    if not main.holds():
+        w = replace(w, approx=True, exact_text=fmt(w.result, decimals(w.result_text) + extra))
+    if w.terms is not None and w.terms_total is not None and not terms.holds():
+        w = replace(w, terms_approx=True, terms_exact_text=fmt(w.terms_total, decimals(w.terms_total_text) + extra))
+    return w
+
+
+def _functions(name: str) -> Functions | None:
+    """f and f' of an elementwise activation, to check a worked line (None for softmax)."""
+    from ..activations import ACTIVATIONS
+
+    act = ACTIVATIONS[name]
+    if act.output_only:
+        return None
+
+    def f(x: float) -> float:
+        return float(act.f(np.array([[x]]))[0, 0])
+
+    fns: Functions = {"f": f}
+    if act.df is not None:
+        df = act.df
+        fns["f'"] = lambda x: float(df(np.array([[x]]), np.array([[f(x)]]))[0, 0])
+    return fns
 
 
 def cells(sheets: Sequence[Sheet]) -> list[str]:
@@ -625,9 +806,22 @@ def work_json(sheets: Sequence[Sheet]) -> list[dict]:
                     "substituted": w.substituted_text(),
                     "result": w.result_text,
                     "value": w.result,
-                    "full_precision": w.exact_text,
+                    "approximate": w.approx,
+                    "exact": w.exact_text if not w.hand else None,
+                    "hand_rounded": w.hand,
+                    "without_hand_rounding": w.exact_text if w.hand else None,
+                    "steps": [text(e) for e in w.steps],
                     "latex": " ".join(w.latex_lines()),
-                    **({"terms": w.terms_text(), "terms_total": w.terms_total_text} if w.terms is not None else {}),
+                    **(
+                        {
+                            "terms": w.terms_text(),
+                            "terms_total": w.terms_total_text,
+                            "terms_approximate": w.terms_approx,
+                            "terms_exact": w.terms_exact_text,
+                        }
+                        if w.terms is not None
+                        else {}
+                    ),
                 }
                 for w in s.items
             ],

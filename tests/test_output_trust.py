@@ -1,0 +1,160 @@
+"""Output a student can trust: shown arithmetic is true as shown, nothing is cut at any width."""
+
+import math
+import re
+from dataclasses import replace
+from functools import cache
+
+import pytest
+from click.testing import CliRunner
+
+from nnstep.cli import main
+from nnstep.files.load import lecture_file, load_data, load_model
+from nnstep.labels import Precision
+from nnstep.worked.sheets import worked
+
+ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+def run(*args, columns=80):
+    env = dict(ENV, COLUMNS=str(columns))
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+# An independent reading of the printed lines ------------------------------------------------------
+
+ACTIVATION_FUNCTIONS = {
+    "sigmoid": (lambda x: 1 / (1 + math.exp(-x)), lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2),
+    "tanh": (math.tanh, lambda x: 1 - math.tanh(x) ** 2),
+}
+NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def top_level_split(text: str, ops: str) -> tuple[list[str], list[str]]:
+    """'a + (b - c) - d' -> ['a', '(b - c)', 'd'], ['+', '-'] (binary operators have spaces)."""
+    parts, signs, depth, start, i = [], [], 0, 0, 0
+    while i < len(text):
+        ch = text[i]
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and text[i : i + 1] == " " and text[i + 1 : i + 2] in ops and text[i + 2 : i + 3] == " ":
+            parts.append(text[start:i])
+            signs.append(text[i + 1])
+            start = i = i + 3
+            continue
+        i += 1
+    return parts + [text[start:]], signs
+
+
+def value(text: str, activation: str) -> float:
+    f, df = ACTIVATION_FUNCTIONS[activation]
+    python = text.replace("^", "**").replace("1/2 (", "0.5 * (").replace("f'(", "df(")
+    return float(eval(python, {"f": f, "df": df, "__builtins__": {}}))
+
+
+def rounds_to(x: float, shown: str) -> bool:
+    decimals = len(shown.split(".")[1]) if "." in shown else 0
+    return abs(x - float(shown)) <= 0.5 * 10**-decimals + 1e-12
+
+
+def equal_as_shown(left: str, right: str, activation: str) -> bool:
+    """left = right holds as printed: a number is the other side rounded to its digits; sums and
+    products of as many terms hold term by term; 1/2 (x)^2 = 1/2 * s holds when s is x^2 rounded."""
+    left, right = left.strip(), right.strip()
+    if NUMBER.match(right):
+        return rounds_to(value(left, activation), right)
+    if right.startswith("1/2 * ") and left.startswith("1/2 ("):  # the square, rounded, then halved
+        return rounds_to(value(left, activation) * 2, right[6:])
+    for ops in ("+-", "*"):
+        lp, ls = top_level_split(left, ops)
+        rp, rs = top_level_split(right, ops)
+        if len(lp) > 1 and len(lp) == len(rp) and ls == rs:
+            return all(equal_as_shown(a, b, activation) for a, b in zip(lp, rp))
+    if left.startswith("(") and left.endswith(")") and right.startswith("(") and right.endswith(")"):
+        return equal_as_shown(left[1:-1], right[1:-1], activation)
+    return math.isclose(value(left, activation), value(right, activation), abs_tol=1e-12)
+
+
+def numeric(segment: str) -> bool:
+    """A side of an equation made of numbers only (not names, not '...')."""
+    return "..." not in segment and not re.search(r"[A-Za-eg-zΣα]", segment.replace("f'(", "(").replace("f(", "("))
+
+
+def check_line(line: str, activation: str) -> list[str]:
+    """Every '=' between numeric sides of one printed line must hold; every '≈' must be needed
+    (the shown numbers do not give the result) and carry the exact value, which rounds to it."""
+    problems = []
+    tail = re.search(r"  \((hand-rounded; )?exact: (-?[\d.]+)\)$", line)
+    body = line[: tail.start()] if tail else line
+    body = body.split("sum = ", 1)[-1]
+    sides = re.split(r" ([=≈]) ", body)
+    for k in range(0, len(sides) - 2, 2):
+        left, relation, right = sides[k], sides[k + 1], sides[k + 2]
+        if not (numeric(left) and numeric(right)):
+            continue
+        holds = equal_as_shown(left, right, activation)
+        if relation == "=" and not holds:
+            problems.append(f"false as shown: {left} = {right}")
+        if relation == "≈":
+            if holds:
+                problems.append(f"needless ≈: {left} ≈ {right}")
+            if not tail or not rounds_to(float(tail.group(2)), right):
+                problems.append(f"≈ without an exact value that rounds to {right}: {line}")
+    return problems
+
+
+@cache
+def lecture(activation: str):
+    model = load_model(lecture_file("model.yaml"), {"activation": activation} if activation != "sigmoid" else None)
+    return model, load_data(lecture_file("data.yaml"))
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("round_to", [None, 1, 2, 3, 4])
+@pytest.mark.parametrize("step", ["forward", "backprop", "update"])
+def test_every_shown_equation_is_true_as_shown(step, round_to, activation):
+    model, data = lecture(activation)
+    p = Precision.slides() if round_to is None else Precision.uniform(round_to, trim_given=True)
+    problems = []
+    for row in range(1, len(data) + 1):
+        for sheet in worked(step, model, data, row, p, round_to):
+            for w in sheet.items:
+                for line in w.text_lines(width=10_000):
+                    problems += [f"row {row}, {w.label}: {p}" for p in check_line(line, activation)]
+    assert problems == []
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        # the sum of the terms as printed is 0.057: the line says so, and gives the exact value
+        (["update", "--node", "IN1-H1"], "+ -0.006 * 1.04 ≈ 0.056  (exact: 0.05628)"),
+        (["update", "--node", "IN1-H1"], "= -0.2 - 0.5 * -0.003 * -0.97 ≈ -0.202  (exact: -0.20168)"),
+        (["forward", "--show-work"], "≈ 1.55  (exact: 1.5507)"),
+        # hand rounding shows the rounded square; the exact value is labelled as such
+        (
+            ["forward", "--show-work", "--row", "2", "--round-intermediates", "2"],
+            "= 1/2 (0.17 - 0)^2 = 1/2 * 0.03 = 0.02  (hand-rounded; exact: 0.01)",
+        ),
+        (
+            ["forward", "--node", "ON", "--round-intermediates", "2"],
+            "= -0.39 + -0.29 + -0.26 + -0.6 = -1.54  (hand-rounded; exact: -1.55)",
+        ),
+        (
+            ["backprop", "--node", "ON", "--round-intermediates", "2"],
+            "= 0.18 * (1 - 0.18) = 0.15  (hand-rounded; exact: 0.14)",
+        ),
+    ],
+)
+def test_the_issues_lines_now_add_up(args, expected):
+    result = run(*args)
+    assert result.exit_code == 0
+    assert expected in result.output
+
+
+def test_hand_rounding_costs_add_up_to_the_printed_sum():
+    # Σ of the printed hand-rounded costs of rows 1-10 (2 decimals) is the printed Σ
+    out = run("forward", "--show-work", "--round-intermediates", "2").output
+    sum_line = " ".join(out.split("sum = ")[1].split())
+    terms, total = sum_line.split(" = ")[0], sum_line.split(" = ")[1].split()[0]
+    assert round(sum(float(t) for t in terms.split(" + ")), 2) == float(total)
