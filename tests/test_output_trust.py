@@ -158,3 +158,54 @@ def test_hand_rounding_costs_add_up_to_the_printed_sum():
     sum_line = " ".join(out.split("sum = ")[1].split())
     terms, total = sum_line.split(" = ")[0], sum_line.split(" = ")[1].split()[0]
     assert round(sum(float(t) for t in terms.split(" + ")), 2) == float(total)
+
+
+# Item 1: no number is cut at any width from 40 columns ------------------------------------------
+
+COMMANDS = [
+    ["forward"],
+    ["backprop"],
+    ["update"],
+    ["train", "--epochs", "100"],
+    ["forward", "--show-work"],
+    ["backprop", "--show-work"],
+    ["update", "--show-work"],
+    ["update", "--show-work", "--round-intermediates", "3"],
+    ["update", "--notation", "matrix", "--show-work"],
+    ["verify", "--errata-only"],
+    ["gradcheck"],
+    ["search", "--counts"],
+    ["normalize"],
+]
+
+
+@pytest.mark.parametrize("columns", [40, 52, 64, 80])
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_nothing_is_cut_or_wider_than_the_terminal(args, columns):
+    result = run(*args, columns=columns)
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    too_wide = [line for line in result.output.splitlines() if len(line) > columns]
+    assert too_wide == []
+
+
+@pytest.mark.parametrize("columns", [40, 60])
+def test_a_narrow_terminal_splits_the_table_and_keeps_every_digit(columns):
+    out = run("backprop", columns=columns).output
+    assert "Step 5: Backpropagation (1/" in out
+    # every Err and BPE of row 1, digit for digit (the slides' row 1: -0.015 -0.015 -0.008 0.18)
+    for number in ["-0.015", "-0.008", "0.18", "-0.003", "-0.004", "-0.001", "0.025"]:
+        assert f" {number}" in out
+
+
+def test_worked_formulas_wrap_between_terms_with_aligned_continuations():
+    lines = run("update", "--node", "IN1-H1", columns=40).output.splitlines()
+    lines = lines[lines.index("w_IN1->H1 = w_IN1->H1") :]
+    assert not any(re.match(r"^-?\d", line) for line in lines)  # rich did not have to break a line
+    body = [line for line in lines if line.startswith(" ")]
+    assert body and all(len(line) <= 40 for line in lines)
+    # a continuation line starts with an operator or '=' under the first term, never inside a number
+    for line in body:
+        assert re.match(r"^ +([-+=≈*/] |sum = |\(exact: -?[\d.]+\)$)", line), line
+    starts = {len(line) - len(line.lstrip()) for line in body if line.lstrip().startswith("=")}
+    assert starts == {10}  # under the '=' of "w_IN1->H1 ="

@@ -460,7 +460,7 @@ def _print(*blocks, blank_after_last: bool = True) -> None:
         from ..render.export import renderables
 
         console = Console()
-        shown = renderables(blocks)
+        shown = renderables(blocks, console.width)
         for k, r in enumerate(shown):
             console.print(r)
             if blank_after_last or k < len(shown) - 1:

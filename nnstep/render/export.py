@@ -326,8 +326,9 @@ def html(blocks: Sequence[Block], title: str = "nnstep") -> str:
 # SVG and plain text -----------------------------------------------------------------------------
 
 
-def renderables(blocks: Sequence[Block]) -> list:
-    """The blocks as rich renderables, exactly as the terminal shows them."""
+def renderables(blocks: Sequence[Block], width: int = 80) -> list:
+    """The blocks as rich renderables, exactly as a terminal `width` columns wide shows them: wide
+    tables split into parts, long formulas broken between terms."""
     from rich.text import Text
 
     from .show import sheet_renderable
@@ -336,9 +337,9 @@ def renderables(blocks: Sequence[Block]) -> list:
     out = []
     for b in blocks:
         if isinstance(b, TableData):
-            out += [rich_table(part) for part in split_to_width(b)]
+            out += [rich_table(part) for part in split_to_width(b, width)]
         elif isinstance(b, Sheet):
-            out.append(sheet_renderable(b))
+            out.append(sheet_renderable(b, width))
         elif isinstance(b, str):
             out.append(Text(b))
         else:  # already a rich renderable (the verify report)

@@ -230,10 +230,11 @@ _BREAK = re.compile(r" (?=[-+=≈] )")
 _BREAK_FACTOR = re.compile(r" (?=[*/] )")
 
 
-def wrap(line: str, width: int, indent: int) -> list[str]:
+def wrap(line: str, width: int, indent: int, tail: str = "") -> list[str]:
     """Break a long formula between terms, never inside a number or a name: at an '=' where it
     can, else before a '+' or '-' between terms, and between the factors of a term only when the
-    term alone is too wide. Continuation lines start `indent` spaces in, under the first term."""
+    term alone is too wide. Continuation lines start `indent` spaces in, under the first term; a
+    `tail` such as "(exact: 0.05628)" follows two spaces after the end, or on a line of its own."""
     room = width - indent
     pieces: list[str] = []  # whole sides of the '=' where they fit a line, else their terms
     for k, side in enumerate(_EQUALS.split(line)):
@@ -250,4 +251,9 @@ def wrap(line: str, width: int, indent: int) -> list[str]:
             current = " " * (indent - 2 if piece[:1] in "=≈" and indent >= 2 else indent) + piece
         else:
             current += " " + piece
+    if tail and len(current) + 2 + len(tail) > width and current.strip():
+        lines.append(current)
+        current = " " * indent + tail
+    elif tail:
+        current += "  " + tail
     return lines + [current]

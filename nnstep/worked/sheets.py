@@ -119,12 +119,12 @@ class Work:
             lines = [one]
         else:
             lines = wrap(self.formula_text(), width, indent)
-            lines += wrap(f"{pad}= {self.worked()}{self.tail()}", width, indent)
+            lines += wrap(f"{pad}= {self.worked()}", width, indent, self.tail().strip())
         if self.terms is not None:
             relation = "≈" if self.terms_approx else "="
-            exact = f"  (exact: {self.terms_exact_text})" if self.terms_approx else ""
-            total = f"{self.terms_total_text}{exact}"
-            lines += wrap(f"{pad}  sum = {self.terms_text()} {relation} {total}", width, indent + 6)
+            exact = f"(exact: {self.terms_exact_text})" if self.terms_approx else ""
+            sum_line = f"{pad}  sum = {self.terms_text()} {relation} {self.terms_total_text}"
+            lines += wrap(sum_line, width, indent + 6, exact)
         return lines
 
     def latex_lines(self) -> list[str]:
