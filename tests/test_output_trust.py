@@ -209,3 +209,107 @@ def test_worked_formulas_wrap_between_terms_with_aligned_continuations():
         assert re.match(r"^ +([-+=≈*/] |sum = |\(exact: -?[\d.]+\)$)", line), line
     starts = {len(line) - len(line.lstrip()) for line in body if line.lstrip().startswith("=")}
     assert starts == {10}  # under the '=' of "w_IN1->H1 ="
+
+
+# Item 3: files are what their names say ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, check",
+    [
+        ("out.txt", lambda t: t.startswith("Step 5: Backpropagation")),
+        ("out.md", lambda t: t.startswith("**Step 5: Backpropagation**")),
+        ("out.tex", lambda t: "\\begin{document}" in t),
+        ("out.csv", lambda t: "Step 5: Backpropagation" in t and "," in t),
+        ("out.html", lambda t: t.startswith("<!DOCTYPE html>")),
+        ("out.svg", lambda t: t.lstrip().startswith("<svg")),
+        ("out.json", lambda t: t.lstrip().startswith("{")),
+    ],
+)
+def test_output_takes_its_format_from_the_extension(tmp_path, name, check):
+    result = run("backprop", "--output", str(tmp_path / name))
+    assert result.exit_code == 0, result.output
+    assert check((tmp_path / name).read_text(encoding="utf-8"))
+
+
+def test_a_format_that_contradicts_the_extension_is_refused(tmp_path):
+    result = run("backprop", "--format", "latex", "--output", str(tmp_path / "out.svg"))
+    assert result.exit_code == 2
+    assert "--output" in result.output and "svg" in result.output and "latex" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out.svg").exists()
+
+
+def test_a_matching_format_or_an_unknown_extension_is_fine(tmp_path):
+    assert run("backprop", "--format", "markdown", "--output", str(tmp_path / "a.md")).exit_code == 0
+    assert run("backprop", "--format", "markdown", "--output", str(tmp_path / "a.out")).exit_code == 0
+    assert (tmp_path / "a.out").read_text(encoding="utf-8").startswith("**Step 5")
+
+
+def test_writing_to_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "real" / "table.md"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    assert run("backprop", "--output", str(link)).exit_code == 0
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_text(encoding="utf-8").startswith("**Step 5")
+    assert sorted(p.name for p in target.parent.iterdir()) == ["table.md"]  # no temporary file left
+
+
+def test_a_dangling_symlink_gets_its_target_created(tmp_path):
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "new.txt")
+    assert run("forward", "--output", str(link)).exit_code == 0
+    assert link.is_symlink() and (tmp_path / "new.txt").read_text(encoding="utf-8").startswith("Steps 3-4")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_written_directly_never_replaced(tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    assert run("forward", "--output", str(fifo)).exit_code == 0
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert received and received[0].startswith("Steps 3-4")
+
+
+def test_a_device_is_written_directly_never_replaced():
+    import os
+    import stat
+
+    before = os.stat(os.devnull)
+    assert run("forward", "--output", os.devnull).exit_code == 0
+    after = os.stat(os.devnull)
+    assert stat.S_ISCHR(after.st_mode) and (before.st_ino, before.st_rdev) == (after.st_ino, after.st_rdev)
+
+
+def test_an_ordinary_file_is_still_replaced_atomically(tmp_path, monkeypatch):
+    import os
+
+    from nnstep.files import load
+
+    out = tmp_path / "out.txt"
+    out.write_text("old\n")
+    renamed = []
+    real_replace = os.replace
+    monkeypatch.setattr(load.os, "replace", lambda a, b: (renamed.append((a, b)), real_replace(a, b)))
+    assert run("forward", "--output", str(out)).exit_code == 0
+    assert renamed and renamed[0][1] == out and out.read_text(encoding="utf-8").startswith("Steps 3-4")
+
+
+def test_save_through_a_symlink_keeps_the_link(tmp_path):
+    target = tmp_path / "trained.yaml"
+    target.write_text("old\n")
+    link = tmp_path / "latest.yaml"
+    link.symlink_to(target)
+    assert run("train", "--epochs", "2", "--save", str(link)).exit_code == 0
+    assert link.is_symlink() and "weights" in target.read_text(encoding="utf-8")

@@ -19,6 +19,18 @@ import click
 from .. import names  # light: no numpy, rich or yaml
 
 FORMATS = ["table", "json", "markdown", "latex", "csv", "html", "svg"]  # export.FORMATS after table and json
+# the format an --output file's extension names
+FORMAT_OF_SUFFIX = {
+    ".txt": "table",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".tex": "latex",
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".svg": "svg",
+    ".json": "json",
+}
 
 
 class InputProblem(click.ClickException):
@@ -289,15 +301,31 @@ def output_options(f: Callable) -> Callable:
         "output",
         type=click.Path(path_type=Path, dir_okay=False),
         default=None,
-        help="Write to FILE instead of the terminal (written atomically: a temporary file, then renamed).",
+        help="Write to FILE instead of the terminal, in the format its extension names "
+        "(.txt .md .tex .csv .html .svg .json).",
     )
     @functools.wraps(f)
     def wrapper(fmt, output, **kwargs):
-        meta = click.get_current_context().meta
-        meta["nnstep.format"], meta["nnstep.output"] = fmt, output
+        ctx = click.get_current_context()
+        fmt = _format_of_output(ctx, fmt, output)
+        ctx.meta["nnstep.format"], ctx.meta["nnstep.output"] = fmt, output
         return f(fmt=fmt, **kwargs)
 
     return wrapper
+
+
+def _format_of_output(ctx: click.Context, fmt: str, output: Path | None) -> str:
+    """--output FILE is written in the format its extension names; a --format that says otherwise
+    is refused (an unknown extension keeps --format)."""
+    implied = None if output is None else FORMAT_OF_SUFFIX.get(output.suffix.lower())
+    if implied is None or implied == fmt:
+        return fmt
+    if ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
+        return implied
+    raise InputProblem(
+        f"--output {output}: a {output.suffix} file is written as --format {implied}, not --format {fmt} "
+        f"(leave out --format, or change the extension)"
+    )
 
 
 def common_options(f: Callable | None = None, *, conventions: tuple[str, ...] = TRAINING) -> Callable:
@@ -392,7 +420,8 @@ def work_options(f: Callable) -> Callable:
 
 
 def _write(text: str, output: Path | None) -> None:
-    """To stdout, or to `output` atomically: a temporary file in the same directory, then os.replace."""
+    """To stdout, or to `output` (files.load.write_atomically: atomic for a file, the target of a
+    symlink, a FIFO or device written directly)."""
     if output is None:
         click.echo(text, nl=False)
         return

@@ -540,8 +540,14 @@ def load_data(path: str | Path, targets: Sequence[str] | None = None, model_file
 
 def replace_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> None:
     """Let `write` fill a temporary file beside `path`, then rename it over `path` in one step, so
-    that an interrupted write never leaves a half-written file."""
-    path = Path(path)
+    that an interrupted write never leaves a half-written file. A symlink keeps being a link: its
+    target is written (atomically). A FIFO or a device (/dev/null, /dev/stdout) is written directly,
+    never replaced."""
+    path = Path(os.path.realpath(path)) if os.path.islink(path) else Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as f:
+            write(f)
+        return
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
