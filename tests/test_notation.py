@@ -30,7 +30,7 @@ def test_matrix_notation_in_the_tables():
     assert "δ ON" in out and "∂J/∂a" in out and "BPE" not in out and "Err" not in out
     out = run("forward", "--notation", "matrix")
     header = next(line for line in out.splitlines() if line.split()[:2] == ["#", "Y"])
-    assert header.split()[-2:] == ["ŷ", "J"]
+    assert header.split()[-2:] == ["ŷ", "L"]  # each row's cost (loss); J is their total
 
 
 def test_matrix_notation_in_the_worked_formulas():

@@ -2,7 +2,6 @@
 
 import math
 import re
-from dataclasses import replace
 from functools import cache
 
 import pytest
@@ -313,3 +312,31 @@ def test_save_through_a_symlink_keeps_the_link(tmp_path):
     link.symlink_to(target)
     assert run("train", "--epochs", "2", "--save", str(link)).exit_code == 0
     assert link.is_symlink() and "weights" in target.read_text(encoding="utf-8")
+
+
+# Item 6: the words are right ------------------------------------------------------------------
+
+HELP = [[], ["forward"], ["backprop"], ["update"], ["train"], ["search"], ["normalize"], ["gradcheck"], ["verify"]]
+
+
+@pytest.mark.parametrize("command", HELP, ids=lambda c: " ".join(c) or "nnstep")
+def test_every_help_fits_80_columns(command):
+    out = run(*command, "--help").output
+    assert [line for line in out.splitlines() if len(line) > 80] == []
+    assert "Example:" in out
+
+
+def test_update_help_speaks_of_the_models_conventions():
+    out = " ".join(run("update", "--help").output.split())
+    assert "as the model says" in out and "reduction: mean" in out and "online or minibatch" in out
+
+
+def test_mixed_activations_name_the_layer_of_each_slope():
+    out = run("backprop", "--activation", "tanh,sigmoid", "--show-work").output
+    assert "f'(x) = 1 - f(x)^2 on layer 1" in out and "f'(x) = f(x)(1 - f(x)) on layer 2" in out
+
+
+def test_matrix_notation_keeps_j_for_the_total_cost():
+    out = run("forward", "--notation", "matrix", "--show-work").output
+    assert "L_1 = 1/2 (a_ON - y_ON)^2" in out and "J = L_1 + ... + L_10" in out
+    assert "C(W) = J / 10" in out and "J_1" not in out

@@ -408,8 +408,8 @@ def work_options(f: Callable) -> Callable:
         type=click.IntRange(0, 12),
         default=None,
         metavar="K",
-        help="Recompute by hand: round every intermediate value to K decimals before using it, "
-        "and show the full-precision result wherever it prints differently.",
+        help="Recompute by hand: round every intermediate value to K decimals before using it "
+        "(each rounding shown), and give the exact result wherever it prints differently.",
     )
     @functools.wraps(f)
     def wrapper(show_work, row, node, round_to, **kwargs):

@@ -23,7 +23,8 @@ def forward(model, data, precision, fmt, work):
     """Steps 3-4: forward propagation and the cost of every observation.
 
     Prints Y, the inputs, the hidden activations H1..Hn, the output and the
-    cost 1/2 (yhat - y)^2 of each row, with their sum (Σ) and mean C(W).
+    cost of each row (the lecture's: 1/2 (yhat - y)^2), with their sum (Σ)
+    and mean C(W).
 
     \b
     Example:
@@ -60,8 +61,9 @@ def forward(model, data, precision, fmt, work):
 def backprop(model, data, precision, fmt, work, per_row):
     """Step 5: backpropagation errors of every node and observation.
 
-    Err ON = yhat - y, BPE = Err × f'(input sum), Err H = BPE ON × w(H → ON),
-    and the gradients summed over all observations.
+    Err ON = dCost/dyhat (yhat - y for the lecture's cost), BPE = Err × f'(input
+    sum), Err H = BPE ON × w(H → ON), and the gradients over all observations:
+    summed (the lecture), or averaged for a model with reduction: mean.
 
     \b
     Example:
@@ -90,11 +92,14 @@ def backprop(model, data, precision, fmt, work, per_row):
 @common_options
 @work_options
 def update(model, data, precision, fmt, work):
-    """Step 6: one full-batch update of every weight and bias.
+    """Step 6: one epoch of updates of every weight and bias, as the model says.
 
-    w(from → to) -= learning rate × Σ BPE(to) × a(from), b -= learning rate × Σ BPE,
-    every gradient taken from the same forward pass and summed over the rows.
-    With momentum or Adam, also what they remember after the update.
+    The lecture's way: one full-batch update, every gradient from the same
+    forward pass, w(from → to) -= learning rate × Σ BPE(to) × a(from),
+    b -= learning rate × Σ BPE. A model with reduction: mean takes the mean
+    instead of the sum Σ; an online or minibatch model updates once per row or
+    batch (with momentum or Adam if it says so, and what they remember after
+    the update); the table's title names the rule used.
 
     \b
     Example:

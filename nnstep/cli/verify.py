@@ -39,7 +39,7 @@ def verify(fmt, golden_paths, errata_only):
       nnstep verify
       nnstep verify --errata-only
       nnstep verify --format json
-      nnstep verify --golden fixtures/golden/grid_search.yaml --format csv --output grid.csv
+      nnstep verify --golden fixtures/golden/grid_search.yaml --output grid.csv
     """
     from ..files.load import InputError
     from ..teach import verify as checks

@@ -2,8 +2,9 @@
 
 The 2-3-1 lecture (002) names a node's input sum "input", dCost/d(output) its "error" and
 dCost/d(input) its "BPE". The matrix-form lecture (001) and the course slides (003) write
-z = aW + b, a = f(z), delta = dJ/dz and dJ/dW = a^T delta, with J the cost. `--notation matrix`
-renames every quantity in the tables and the worked formulas; the numbers stay the same.
+z = aW + b, a = f(z), delta = dJ/dz and dJ/dW = a^T delta, with J the total cost (Σ) and L the
+cost (loss) of one observation. `--notation matrix` renames every quantity in the tables and the
+worked formulas; the numbers stay the same.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ..names import NOTATIONS  # noqa: F401  (the names click offers)
 from .formula import Abs, Call, Expr, HalfSquare, Op, Paren, Square, Sym
 
 # the slides' symbol -> the matrix form's
-SYMBOLS = {"input": "z", "X": "x", "w": "W", "bias": "b", "BPE": "δ", "error": "∂J/∂a", "Cost": "J"}
+SYMBOLS = {"input": "z", "X": "x", "w": "W", "bias": "b", "BPE": "δ", "error": "∂J/∂a", "Cost": "L", "Σ": "J"}
 
 # whole words in titles, headers and notes
 _WORD = r"(?<![A-Za-z]){}(?![A-Za-z])"  # a whole word, though '_' may follow (BPE_ON)
@@ -30,7 +31,8 @@ _WORDS = [
         ("dCost/d", "∂J/∂"),
         ("input sum", "z"),
         ("input", "z"),
-        ("Cost", "J"),
+        ("Cost", "L"),
+        ("Σ", "J"),
         ("Output", "ŷ"),
         ("yhat", "ŷ"),
         ("bias", "b"),

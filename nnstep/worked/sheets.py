@@ -467,9 +467,13 @@ class _Builder:
                         fns=self.fns(l),
                     )
                 )
-        derivatives = sorted(
-            {f"f'(x) = {ACTIVATIONS[n].derivative_formula}" for n in m.activations if ACTIVATIONS[n].derivative_formula}
-        )
+        formulas = {n: ACTIVATIONS[n].derivative_formula for n in m.activations}
+        if len(set(m.activations)) == 1:
+            derivatives = [f"f'(x) = {formulas[n]}" for n in m.activations[:1] if formulas[n]]
+        else:  # mixed activations: which f' belongs to which layer, as the forward pass's notes say
+            derivatives = [
+                f"f'(x) = {formulas[n]} on layer {l + 1}" for l, n in enumerate(m.activations) if formulas[n]
+            ]
         notes = (
             f"error_ON = {COSTS[m.cost].error_formula}; BPE = error × f'(input sum); error_H = BPE_ON × w_H->ON",
             *derivatives,
