@@ -318,7 +318,7 @@ def _format_of_output(ctx: click.Context, fmt: str, output: Path | None) -> str:
     """--output FILE is written in the format its extension names; a --format that says otherwise
     is refused (an unknown extension keeps --format)."""
     implied = None if output is None else FORMAT_OF_SUFFIX.get(output.suffix.lower())
-    if implied is None or implied == fmt:
+    if output is None or implied is None or implied == fmt:
         return fmt
     if ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
         return implied

@@ -180,8 +180,9 @@ def evaluate(e: Expr, fns: Functions | None = None) -> float | None:
             return float((x > 0) - (x < 0))
         return None if x is None or not fns or e.fn not in fns else float(fns[e.fn](x))
     if isinstance(e, Op):
-        values = [evaluate(a, fns) for a in e.args]
-        if any(v is None for v in values):
+        maybe = [evaluate(a, fns) for a in e.args]
+        values = [v for v in maybe if v is not None]
+        if len(values) < len(maybe):
             return None
         total = values[0]
         for v in values[1:]:

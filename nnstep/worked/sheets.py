@@ -438,9 +438,10 @@ class _Builder:
             for j, name in enumerate(here):
                 z, slope, bpe, err = v.input_sums[l][r, j], v.slopes[l][r, j], v.bpes[l][r, j], v.errors[l][r, j]
                 inp = Sym("input", (name,))
-                slope_formula, slope_numbers = self._slope(l, j), Call("f'", Num(p.input_sum(z)))
+                slope_formula = self._slope(l, j)
+                slope_numbers: Expr = Call("f'", Num(p.input_sum(z)))
                 if self.hand and slope_formula is not None:  # the calculator's way: from the rounded a
-                    slope_numbers = self._slope(l, j, numbers=True)
+                    slope_numbers = self._slope(l, j, numbers=True) or slope_numbers
                 items.append(
                     Work(
                         name,
@@ -753,7 +754,7 @@ def _true_as_shown(w: Work) -> Work:
     extra = 2  # the exact value with two more decimals than the result
     if not main.holds():
         w = replace(w, approx=True, exact_text=fmt(w.result, decimals(w.result_text) + extra))
-    if w.terms is not None and w.terms_total is not None and not terms.holds():
+    if w.terms_total is not None and w.terms_total_text is not None and not terms.holds():
         w = replace(w, terms_approx=True, terms_exact_text=fmt(w.terms_total, decimals(w.terms_total_text) + extra))
     return w
 
