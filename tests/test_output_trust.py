@@ -1,5 +1,8 @@
 """Output a student can trust: shown arithmetic is true as shown, nothing is cut at any width."""
 
+import csv
+import io
+import json
 import math
 import re
 from functools import cache
@@ -219,7 +222,7 @@ def test_worked_formulas_wrap_between_terms_with_aligned_continuations():
         ("out.txt", lambda t: t.startswith("Step 5: Backpropagation")),
         ("out.md", lambda t: t.startswith("**Step 5: Backpropagation**")),
         ("out.tex", lambda t: "\\begin{document}" in t),
-        ("out.csv", lambda t: "Step 5: Backpropagation" in t and "," in t),
+        ("out.csv", lambda t: t.startswith("#,Err H₁,")),
         ("out.html", lambda t: t.startswith("<!DOCTYPE html>")),
         ("out.svg", lambda t: t.lstrip().startswith("<svg")),
         ("out.json", lambda t: t.lstrip().startswith("{")),
@@ -340,3 +343,65 @@ def test_matrix_notation_keeps_j_for_the_total_cost():
     out = run("forward", "--notation", "matrix", "--show-work").output
     assert "L_1 = 1/2 (a_ON - y_ON)^2" in out and "J = L_1 + ... + L_10" in out
     assert "C(W) = J / 10" in out and "J_1" not in out
+
+
+# Item 5: CSV, Markdown, HTML, JSON fit their tools ----------------------------------------------
+
+
+def read_csv_as_pandas_would(text: str) -> tuple[list[str], list[list[str]]]:
+    """pandas.read_csv's needs, checked with the csv module: one header row of named columns, then
+    rows exactly as wide (no title rows, no blank separator rows)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
+    assert all(header) and len(set(header)) == len(header)
+    assert body and all(len(r) == len(header) for r in body)
+    return header, body
+
+
+def test_csv_holds_one_table_that_pandas_reads():
+    result = run("forward", "--format", "csv")
+    header, body = read_csv_as_pandas_would(result.stdout)
+    assert header[:4] == ["#", "Y", "X₁", "X₂"] and len(body) == 10
+    assert body[0][-1] == "0.02"  # row 1's cost, as the slide prints it
+    assert "--table 2: Weights" in result.stderr
+
+
+def test_csv_table_chooses_another_table_and_excel_gets_a_bom():
+    result = run("update", "--format", "csv", "--table", "3", "--excel")
+    assert result.stdout.startswith("\ufeff")
+    header, body = read_csv_as_pandas_would(result.stdout[1:])
+    assert header == ["row", "H₁", "H₂", "H₃", "ON"] and body[1][0] == "Bias after"
+    assert result.stderr == ""
+
+
+def test_a_table_number_out_of_range_is_one_line():
+    result = run("update", "--format", "csv", "--table", "9")
+    assert result.exit_code == 2 and "--table: expected a table number from 1 to 3, got 9" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "latex"])
+def test_notes_keep_their_spacing(fmt):
+    out = run("forward", "--format", fmt).output
+    gap = {"markdown": "1.55&nbsp;&nbsp; C(W)", "latex": r"1.55\quad C(W)", "html": "white-space:pre-wrap"}[fmt]
+    assert gap in out
+
+
+def test_markdown_worked_formulas_are_mathematics():
+    out = run("backprop", "--node", "ON", "--format", "markdown").output
+    assert "```" not in out
+    assert r"&\approx 0.025 \quad \text{(exact: 0.02530)}" in out and out.count("$$") % 2 == 0
+
+
+def test_html_worked_formulas_are_mathml():
+    import xml.dom.minidom
+
+    out = run("forward", "--show-work", "--row", "2", "--round-intermediates", "2", "--format", "html").output
+    xml.dom.minidom.parseString(out)  # well formed
+    assert out.count('<math display="block">') > 10 and "<pre>" not in out
+    assert "<mfrac><mn>1</mn><mn>2</mn></mfrac>" in out and "<mo>−</mo><mn>0.6</mn>" in out
+
+
+def test_json_keeps_unicode_as_it_is():
+    out = run("update", "--show-work", "--node", "ON", "--format", "json").output
+    assert "α" in out and "\\u03b1" not in out
+    json.loads(out)

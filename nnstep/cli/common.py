@@ -304,11 +304,21 @@ def output_options(f: Callable) -> Callable:
         help="Write to FILE instead of the terminal, in the format its extension names "
         "(.txt .md .tex .csv .html .svg .json).",
     )
+    @click.option(
+        "--table",
+        "table",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help="Only the N-th table (or sheet of worked formulas). CSV holds one table: the first, or N.",
+    )
+    @click.option("--excel", is_flag=True, help="CSV for Excel: a UTF-8 byte-order mark first.")
     @functools.wraps(f)
-    def wrapper(fmt, output, **kwargs):
+    def wrapper(fmt, output, table, excel, **kwargs):
         ctx = click.get_current_context()
         fmt = _format_of_output(ctx, fmt, output)
         ctx.meta["nnstep.format"], ctx.meta["nnstep.output"] = fmt, output
+        ctx.meta["nnstep.table"], ctx.meta["nnstep.excel"] = table, excel
         return f(fmt=fmt, **kwargs)
 
     return wrapper
@@ -483,6 +493,7 @@ def _print(*blocks, blank_after_last: bool = True) -> None:
         blocks = tuple(in_notation(b, notation) for b in blocks)
     blocks = tuple(b for b in blocks if b is not None)
     fmt, output = meta.get("nnstep.format", "table"), meta.get("nnstep.output")
+    blocks = _chosen_table(blocks, meta.get("nnstep.table"))
     if fmt == "table" and output is None:
         from rich.console import Console
 
@@ -499,13 +510,40 @@ def _print(*blocks, blank_after_last: bool = True) -> None:
 
     ctx = click.get_current_context()
     title = "nnstep" if ctx.parent is None else f"nnstep {ctx.info_name}"
-    _write(plain_text(blocks, title) if fmt == "table" else export(blocks, fmt, title), output)
+    text = plain_text(blocks, title) if fmt == "table" else export(blocks, fmt, title)
+    _write("\ufeff" + text if fmt == "csv" and meta.get("nnstep.excel") else text, output)
+    if fmt == "csv" and meta.get("nnstep.table") is None:
+        _say_which_table(blocks)
+
+
+def _chosen_table(blocks: tuple, n: int | None) -> tuple:
+    """--table N: the N-th table alone."""
+    from ..render.export import only_table, tables_of
+
+    if n is None:
+        return blocks
+    try:
+        return tuple(only_table(blocks, n))
+    except IndexError:
+        count = len(tables_of(blocks))
+        raise InputProblem(f"--table: expected a table number from 1 to {count}, got {n}") from None
+
+
+def _say_which_table(blocks: tuple) -> None:
+    """CSV holds one table: on stderr, which one it is and how to choose another."""
+    from ..render.export import tables_of
+
+    tables = tables_of(blocks)
+    if len(tables) > 1:
+        click.echo(f"CSV holds one table: 1 of {len(tables)}, {tables[0].title}; the others:", err=True)
+        for k, t in enumerate(tables[1:], start=2):
+            click.echo(f"  --table {k}: {t.title}", err=True)
 
 
 def _print_json(payload: dict) -> None:
     """JSON as the standard has it: a number that is not finite (NaN, Infinity) is refused, not written."""
     try:
-        text = json.dumps(payload, indent=2, allow_nan=False)
+        text = json.dumps(payload, indent=2, allow_nan=False, ensure_ascii=False)  # α, ×, H₁ as they are
     except ValueError:
         raise InputProblem("a result is not a finite number (inf or NaN): nothing to write as JSON") from None
     _write(text + "\n", click.get_current_context().meta.get("nnstep.output"))

@@ -56,25 +56,31 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_GAP = re.compile(r" {2,}")
+
+
+def _md_note(text: str) -> str:
+    """A note with its gaps kept ("Σ = 1.55   C(W) = ..." must not read as a product)."""
+    return _GAP.sub(lambda m: "&nbsp;" * (len(m.group()) - 1) + " ", _md(text))
+
+
 def _md_table(t: TableData) -> list[str]:
     lines = [f"**{_md(t.title)}**", ""]
     lines.append("| " + " | ".join(_md(c.header) for c in t.columns) + " |")
     lines.append("|" + "|".join("---:" if c.align == "right" else ":---" for c in t.columns) + "|")
     lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in t.rows]
     for note in t.notes:
-        lines += ["", _md(note)]
+        lines += ["", _md_note(note)]
     return lines
 
 
 def _md_sheet(sheet: Sheet) -> list[str]:
     lines = [f"**{_md(sheet.title)}**", ""]
     for note in sheet.notes:
-        lines += [_md(note), ""]
-    lines.append("```text")
-    for w in sheet.items:
-        lines += w.text_lines(width=100)
-    lines.append("```")
-    return lines
+        lines += [_md_note(note), ""]
+    for w in sheet.items:  # display mathematics, as Quarto, Jupyter and Marp typeset it
+        lines += ["$$", r"\begin{aligned}", *w.latex_lines(), r"\end{aligned}", "$$", ""]
+    return lines[:-1]
 
 
 def markdown(blocks: Sequence[Block], title: str = "nnstep") -> str:
@@ -85,7 +91,7 @@ def markdown(blocks: Sequence[Block], title: str = "nnstep") -> str:
         elif isinstance(b, Sheet):
             parts.append("\n".join(_md_sheet(b)))
         else:
-            parts.append(_md(b))
+            parts.append(_md_note(b))
     return "\n\n".join(parts) + "\n"
 
 
@@ -151,6 +157,11 @@ def tex_text(text: str) -> str:
     return "".join(out)
 
 
+def _tex_note(text: str) -> str:
+    """A note with its gaps kept as LaTeX space."""
+    return r"\quad ".join(tex_text(part) for part in _GAP.split(text))
+
+
 def _tex_cell(text: str) -> str:
     """Numbers in math mode, so that a minus sign is a minus sign."""
     return f"${text}$" if _NUMBER.match(text) else tex_text(text)
@@ -169,7 +180,7 @@ def _tex_table(t: TableData) -> list[str]:
     spec = _tex_spec(t)
     head = " & ".join(tex_text(c.header) for c in t.columns) + r" \\"
     body = [" & ".join(_tex_cell(cell) for cell in row) + r" \\" for row in t.rows]
-    notes = [tex_text(n) + r" \\" for n in t.notes]
+    notes = [_tex_note(n) + r" \\" for n in t.notes]
     if len(t.rows) > 40:  # a long report breaks across pages
         lines = [
             r"{\footnotesize\setlength{\tabcolsep}{3pt}",
@@ -205,7 +216,7 @@ def _tex_table(t: TableData) -> list[str]:
 
 def _tex_sheet(sheet: Sheet) -> list[str]:
     lines = [rf"\paragraph{{{tex_text(sheet.title)}}}"]
-    lines += [tex_text(n) + r"\par" for n in sheet.notes]
+    lines += [_tex_note(n) + r"\par" for n in sheet.notes]
     for w in sheet.items:
         lines += [r"\begin{align*}", *w.latex_lines(), r"\end{align*}"]
     return lines
@@ -233,28 +244,37 @@ def latex(blocks: Sequence[Block], title: str = "nnstep") -> str:
         elif isinstance(b, Sheet):
             lines += _tex_sheet(b)
         else:
-            lines.append(tex_text(b) + r"\par")
+            lines.append(_tex_note(b) + r"\par")
     return "\n".join(lines + ["", r"\end{document}", ""])
 
 
 # CSV --------------------------------------------------------------------------------------------
 
 
+def tables_of(blocks: Sequence[Block]) -> list[TableData]:
+    """The tables of a document (worked formulas as sheet_table), in order; notes left out."""
+    return [sheet_table(b) if isinstance(b, Sheet) else b for b in blocks if isinstance(b, TableData | Sheet)]
+
+
 def csv_text(blocks: Sequence[Block], title: str = "nnstep") -> str:
-    """Each table as a title row, a header row and its rows, then its notes and an empty row."""
+    """The first table of the document as pandas.read_csv and spreadsheets read it: one header row,
+    then rows as wide as the header (choose another table with `only_table`)."""
+    tables = tables_of(blocks)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for b in blocks:
-        t = sheet_table(b) if isinstance(b, Sheet) else b
-        if isinstance(t, str):
-            writer.writerows([[t], []])
-            continue
-        writer.writerow([t.title])
-        writer.writerow([c.header for c in t.columns])
-        writer.writerows(t.rows)
-        writer.writerows([[n] for n in t.notes])
-        writer.writerow([])
+    if tables:
+        t = tables[0]
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([c.header or ("row" if k == 0 else "") for k, c in enumerate(t.columns)])
+        writer.writerows(tuple(row) + ("",) * (len(t.columns) - len(row)) for row in t.rows)
     return out.getvalue()
+
+
+def only_table(blocks: Sequence[Block], n: int) -> list[Block]:
+    """The document narrowed to its n-th table or sheet of worked formulas (from 1)."""
+    numbered = [b for b in blocks if isinstance(b, TableData | Sheet)]
+    if not 1 <= n <= len(numbered):
+        raise IndexError(n)
+    return [numbered[n - 1]]
 
 
 # HTML -------------------------------------------------------------------------------------------
@@ -263,7 +283,7 @@ _CSS = (
     "body{font-family:sans-serif}table{border-collapse:collapse;margin:1em 0}"
     "caption{text-align:left;font-weight:bold;padding-bottom:.3em}th,td{padding:.1em .7em}"
     "thead th{border-bottom:1px solid #444}.r{text-align:right}.l{text-align:left}"
-    "tr.recovered td:first-child{color:#888}p.note{margin:.2em 0;font-size:90%}"
+    "tr.recovered td:first-child{color:#888}p.note{margin:.2em 0;font-size:90%;white-space:pre-wrap}"
     "pre{background:#f6f6f6;padding:.5em}"
 )
 
@@ -290,8 +310,7 @@ def _html_table(t: TableData) -> list[str]:
 def _html_sheet(sheet: Sheet) -> list[str]:
     lines = [f"<h3>{html_escape(sheet.title)}</h3>"]
     lines += [f'<p class="note">{html_escape(n)}</p>' for n in sheet.notes]
-    body = "\n".join(line for w in sheet.items for line in w.text_lines(width=100))
-    return lines + [f"<pre>{html_escape(body)}</pre>"]
+    return lines + [w.mathml() for w in sheet.items]
 
 
 def html_blocks(blocks: Sequence[Block]) -> list[str]:

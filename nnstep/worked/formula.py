@@ -132,7 +132,7 @@ def latex(e: Expr) -> str:
         base = _tex_name(e.name)
         return base + ("_{" + ",".join(_tex_sub(s) for s in e.sub) + "}" if e.sub else "")
     if isinstance(e, Num):
-        return e.text
+        return r"\tfrac{1}{2}" if e.text == "1/2" else e.text
     if isinstance(e, Op):
         return (r" \cdot " if e.op == "*" else f" {e.op} ").join(latex(a) for a in e.args)
     if isinstance(e, Paren):
@@ -147,6 +147,49 @@ def latex(e: Expr) -> str:
     if isinstance(e, Abs):
         return rf"\left|{latex(e.inner)}\right|"
     return r"\dots"
+
+
+def _mo(op: str) -> str:
+    return f"<mo>{ {'-': '−', '*': '·', '/': '/'}.get(op, op) }</mo>"
+
+
+def _mn(number: str) -> str:
+    """A number in MathML: a real minus sign before the digits."""
+    if number.startswith("-"):
+        return f"<mrow><mo>−</mo><mn>{number[1:]}</mn></mrow>"
+    return f"<mn>{number}</mn>" if number[:1].isdigit() else f"<mi>{escape_xml(number)}</mi>"
+
+
+def escape_xml(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mathml(e: Expr) -> str:
+    """The same formula as presentation MathML (the inside of a <math> element)."""
+    if isinstance(e, Sym):
+        base = f"<mi>{escape_xml(e.name)}</mi>"
+        if not e.sub:
+            return base
+        sub = ",".join(escape_xml(s.replace("->", "→")) for s in e.sub)
+        return f"<msub>{base}<mtext>{sub}</mtext></msub>"
+    if isinstance(e, Num):
+        if "/" in e.text and e.text.replace("/", "").isdigit():  # 1/2
+            top, bottom = e.text.split("/")
+            return f"<mfrac><mn>{top}</mn><mn>{bottom}</mn></mfrac>"
+        return _mn(e.text)
+    if isinstance(e, Op):
+        return "<mrow>" + _mo(e.op).join(mathml(a) for a in e.args) + "</mrow>"
+    if isinstance(e, Paren):
+        return f"<mrow><mo>(</mo>{mathml(e.inner)}<mo>)</mo></mrow>"
+    if isinstance(e, Call):
+        fn = "<msup><mi>f</mi><mo>′</mo></msup>" if e.fn == "f'" else f"<mi>{escape_xml(e.fn)}</mi>"
+        return f"<mrow>{fn}<mo>(</mo>{mathml(e.arg)}<mo>)</mo></mrow>"
+    if isinstance(e, HalfSquare):
+        return (
+            "<mrow><mfrac><mn>1</mn><mn>2</mn></mfrac>"
+            f"<msup><mrow><mo>(</mo>{mathml(e.inner)}<mo>)</mo></mrow><mn>2</mn></msup></mrow>"
+        )
+    return "<mo>…</mo>"
 
 
 # Shown arithmetic ------------------------------------------------------------------------------

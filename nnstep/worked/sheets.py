@@ -33,6 +33,7 @@ from .formula import (
     elided_sum,
     holds,
     latex,
+    mathml,
     op,
     text,
     wrap,
@@ -126,6 +127,28 @@ class Work:
             sum_line = f"{pad}  sum = {self.terms_text()} {relation} {self.terms_total_text}"
             lines += wrap(sum_line, width, indent + 6, exact)
         return lines
+
+    def mathml(self) -> str:
+        """The item as a MathML table: one row per '=' (the form HTML shows in every browser)."""
+        from .formula import _mn, escape_xml
+
+        rows = [(mathml(self.lhs), "=", mathml(self.formula))] if self.formula is not None else []
+        chain = [self.substituted, *self.steps]
+        rows += [("" if rows or k else mathml(self.lhs), "=", mathml(e)) for k, e in enumerate(chain)]
+        result = _mn(self.result_text)
+        if self.exact_text is not None:
+            label = "hand-rounded; exact" if self.hand else "exact"
+            result += f"<mspace width='1em'/><mtext>({label}: {escape_xml(self.exact_text)})</mtext>"
+        rows.append(("", "≈" if self.approx else "=", result))
+        if self.terms is not None and self.terms_total_text is not None:
+            rows.append(("<mtext>sum</mtext>", "=", mathml(self.terms)))
+            rows += [("", "=", mathml(e)) for e in self.terms_steps]
+            total = _mn(self.terms_total_text)
+            if self.terms_approx:
+                total += f"<mspace width='1em'/><mtext>(exact: {self.terms_exact_text})</mtext>"
+            rows.append(("", "≈" if self.terms_approx else "=", total))
+        body = "".join(f"<mtr><mtd>{lhs}</mtd><mtd><mo>{rel}</mo>{rhs}</mtd></mtr>" for lhs, rel, rhs in rows)
+        return f'<math display="block"><mtable columnalign="right left">{body}</mtable></math>'
 
     def latex_lines(self) -> list[str]:
         """The body of an align* environment."""
