@@ -224,7 +224,7 @@ def test_worked_formulas_wrap_between_terms_with_aligned_continuations():
         ("out.tex", lambda t: "\\begin{document}" in t),
         ("out.csv", lambda t: t.startswith("#,Err H₁,")),
         ("out.html", lambda t: t.startswith("<!DOCTYPE html>")),
-        ("out.svg", lambda t: t.lstrip().startswith("<svg")),
+        ("out.svg", lambda t: "<svg" in t.split("\n")[1]),
         ("out.json", lambda t: t.lstrip().startswith("{")),
     ],
 )
@@ -405,3 +405,27 @@ def test_json_keeps_unicode_as_it_is():
     out = run("update", "--show-work", "--node", "ON", "--format", "json").output
     assert "α" in out and "\\u03b1" not in out
     json.loads(out)
+
+
+def test_svg_is_a_light_picture_without_web_fonts_and_anchored_numbers():
+    import xml.dom.minidom
+
+    out = run("backprop", "--format", "svg").output
+    doc = xml.dom.minidom.parseString(out)
+    assert "@font-face" not in out and "http" not in out.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert doc.getElementsByTagName("rect")[0].getAttribute("fill") == "#ffffff"
+    cells = {t.firstChild.data: t for t in doc.getElementsByTagName("text") if t.firstChild}
+    assert cells["-0.015"].getAttribute("text-anchor") == "end"  # right-aligned by the SVG itself
+    dark = run("backprop", "--format", "svg", "--dark").output
+    assert "<svg" in dark and "#ffffff" not in dark.split("<text")[0]
+
+
+def test_svg_draws_the_same_in_rsvg_convert(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("rsvg-convert") is None:
+        pytest.skip("rsvg-convert is not installed")
+    assert run("backprop", "--output", str(tmp_path / "b.svg")).exit_code == 0
+    done = subprocess.run(["rsvg-convert", "-o", str(tmp_path / "b.png"), str(tmp_path / "b.svg")], capture_output=True)
+    assert done.returncode == 0 and (tmp_path / "b.png").read_bytes().startswith(b"\x89PNG")

@@ -313,12 +313,13 @@ def output_options(f: Callable) -> Callable:
         help="Only the N-th table (or sheet of worked formulas). CSV holds one table: the first, or N.",
     )
     @click.option("--excel", is_flag=True, help="CSV for Excel: a UTF-8 byte-order mark first.")
+    @click.option("--dark", is_flag=True, help="SVG: the dark terminal window instead of a light picture.")
     @functools.wraps(f)
-    def wrapper(fmt, output, table, excel, **kwargs):
+    def wrapper(fmt, output, table, excel, dark, **kwargs):
         ctx = click.get_current_context()
         fmt = _format_of_output(ctx, fmt, output)
         ctx.meta["nnstep.format"], ctx.meta["nnstep.output"] = fmt, output
-        ctx.meta["nnstep.table"], ctx.meta["nnstep.excel"] = table, excel
+        ctx.meta["nnstep.table"], ctx.meta["nnstep.excel"], ctx.meta["nnstep.dark"] = table, excel, dark
         return f(fmt=fmt, **kwargs)
 
     return wrapper
@@ -510,7 +511,7 @@ def _print(*blocks, blank_after_last: bool = True) -> None:
 
     ctx = click.get_current_context()
     title = "nnstep" if ctx.parent is None else f"nnstep {ctx.info_name}"
-    text = plain_text(blocks, title) if fmt == "table" else export(blocks, fmt, title)
+    text = plain_text(blocks, title) if fmt == "table" else export(blocks, fmt, title, meta.get("nnstep.dark", False))
     _write("\ufeff" + text if fmt == "csv" and meta.get("nnstep.excel") else text, output)
     if fmt == "csv" and meta.get("nnstep.table") is None:
         _say_which_table(blocks)

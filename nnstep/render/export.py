@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import textwrap
 from collections.abc import Sequence
 from html import escape as html_escape
 
@@ -21,8 +22,10 @@ Block = TableData | Sheet | str
 FORMATS = ("markdown", "latex", "csv", "html", "svg")
 
 
-def export(blocks: Sequence[Block], fmt: str, title: str = "nnstep") -> str:
-    """The whole document in one of FORMATS."""
+def export(blocks: Sequence[Block], fmt: str, title: str = "nnstep", dark: bool = False) -> str:
+    """The whole document in one of FORMATS (`dark`: SVG as the dark terminal window)."""
+    if fmt == "svg":
+        return svg(blocks, title, dark)
     return {"markdown": markdown, "latex": latex, "csv": csv_text, "html": html, "svg": svg}[fmt](blocks, title)
 
 
@@ -382,6 +385,121 @@ def plain_text(blocks: Sequence[Block], title: str = "nnstep") -> str:
     return _recorded(blocks).export_text(styles=False)
 
 
-def svg(blocks: Sequence[Block], title: str = "nnstep") -> str:
-    """The terminal output as an SVG picture (rich's export_svg), 80 columns wide."""
+def terminal_svg(blocks: Sequence[Block], title: str = "nnstep") -> str:
+    """The terminal output as rich draws it (a dark terminal window), 80 columns wide."""
     return _recorded(blocks).export_svg(title=title)
+
+
+# SVG: a light picture for slides, drawn with the SVG's own text anchors --------------------------
+
+_SVG_FONT = "DejaVu Sans Mono, Menlo, Consolas, monospace"  # installed fonts only, no web fonts
+_CHAR, _LINE, _PAD = 8.4, 20, 16  # px per character at 14px, per line, around the picture
+_INK, _FAINT = "#1f2328", "#6e7781"
+
+
+class _Canvas:
+    """Text placed on a character grid: x in columns, y in lines."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.y = 0.0
+        self.columns = 0
+
+    def text(self, col: float, s: str, anchor: str = "start", faint: bool = False, italic: bool = False) -> None:
+        x = _PAD + col * _CHAR
+        y = _PAD + (self.y + 0.75) * _LINE
+        attrs = f'x="{x:.1f}" y="{y:.1f}"' + ("" if anchor == "start" else f' text-anchor="{anchor}"')
+        attrs += ' fill="' + (_FAINT if faint else _INK) + '"' + (' font-style="italic"' if italic else "")
+        self.items.append(f"<text {attrs}>{html_escape(s, quote=False)}</text>")
+        self.columns = max(self.columns, int(col) + (len(s) if anchor == "start" else 0))
+
+    def rule(self, cols: int) -> None:
+        """A line under the header row."""
+        y = _PAD + (self.y + 0.05) * _LINE
+        self.items.append(
+            f'<line x1="{_PAD}" y1="{y:.1f}" x2="{_PAD + cols * _CHAR:.1f}" y2="{y:.1f}" stroke="{_INK}" />'
+        )
+        self.columns = max(self.columns, cols)
+
+
+def _svg_table(c: _Canvas, t: TableData) -> None:
+    widths = [max([len(c_.header)] + [len(r[k]) for r in t.rows if k < len(r)]) for k, c_ in enumerate(t.columns)]
+    lefts = [sum(widths[:k]) + 3 * k for k in range(len(widths))]
+    if t.title:
+        c.text(0, t.title, italic=True)
+        c.y += 1
+
+    def row(cells, faint=False):
+        for k, cell in enumerate(cells):
+            right = t.columns[k].align == "right"
+            c.text(lefts[k] + (widths[k] if right else 0), cell, "end" if right else "start", faint and k == 0)
+        c.y += 1
+
+    row([col.header for col in t.columns])
+    c.rule(lefts[-1] + widths[-1])
+    c.y += 0.3
+    for i, r in enumerate(t.rows):
+        row(r, i in t.faint)
+    if t.notes:
+        c.y += 1
+    for note in t.notes:
+        for line in textwrap.wrap(note, 80) or [""]:
+            c.text(0, line, faint=True)
+            c.y += 1
+
+
+def _text_lines(block) -> list[str]:
+    """A block that is neither a table nor worked formulas (the verify report) as plain lines."""
+    from rich.console import Console
+
+    console = Console(record=True, width=80, file=io.StringIO(), color_system=None)
+    console.print(block)
+    return console.export_text(styles=False).rstrip("\n").split("\n")
+
+
+def svg(blocks: Sequence[Block], title: str = "nnstep", dark: bool = False) -> str:
+    """The tables and worked formulas as a light SVG picture for slides: fonts the system has,
+    numbers right-aligned by text-anchor (so rsvg-convert and a browser draw the same picture),
+    80 columns wide at most; `dark` gives the terminal window instead."""
+    if dark:
+        return terminal_svg(blocks, title)
+    from .tables import split_to_width
+
+    c = _Canvas()
+    for b in blocks:
+        if isinstance(b, TableData):
+            for part in split_to_width(b, 80):
+                _svg_table(c, part)
+                c.y += 1
+            continue
+        if isinstance(b, Sheet):
+            notes = [line for n in b.notes for line in textwrap.wrap(n, 80)]
+            lines = [b.title, "", *notes, *([""] if notes else [])]
+            lines += [line for w in b.items for line in w.text_lines(80)]
+            italic = {0}
+        else:
+            lines = (
+                [w for line in b.split("\n") for w in textwrap.wrap(line, 80) or [""]]
+                if isinstance(b, str)
+                else _text_lines(b)
+            )
+            italic = set()
+        for k, line in enumerate(lines):
+            if line.strip():
+                c.text(0, line, italic=k in italic)
+            c.y += 1
+        c.y += 1
+    width, height = 2 * _PAD + c.columns * _CHAR, 2 * _PAD + max(c.y - 1, 1) * _LINE
+    return "\n".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            f'<svg xmlns="http://www.w3.org/2000/svg" xml:space="preserve" width="{width:.0f}" '
+            f'height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'font-family="{_SVG_FONT}" font-size="14">',
+            f"<title>{html_escape(title)}</title>",
+            '<rect width="100%" height="100%" fill="#ffffff" />',
+            *c.items,
+            "</svg>",
+            "",
+        ]
+    )
