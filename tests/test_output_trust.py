@@ -429,3 +429,100 @@ def test_svg_draws_the_same_in_rsvg_convert(tmp_path):
     assert run("backprop", "--output", str(tmp_path / "b.svg")).exit_code == 0
     done = subprocess.run(["rsvg-convert", "-o", str(tmp_path / "b.png"), str(tmp_path / "b.svg")], capture_output=True)
     assert done.returncode == 0 and (tmp_path / "b.png").read_bytes().startswith(b"\x89PNG")
+
+
+# Item 4: LaTeX that compiles, fits the page and holds every number ---------------------------------
+
+WIDE_MODEL = """layers: [2, 9, 1]
+activation: sigmoid
+learning_rate: 0.5
+weights:
+  - [[0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8, 0.9], [-0.9, 0.8, -0.7, 0.6, -0.5, 0.4, -0.3, 0.2, -0.1]]
+  - [[0.1], [0.2], [0.3], [0.4], [0.5], [0.6], [0.7], [0.8], [0.9]]
+biases:
+  - [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]
+  - [-0.5]
+"""
+
+LATEX_COMMANDS = [
+    ["forward"],
+    ["backprop"],
+    ["update", "--show-work"],
+    ["forward", "--show-work", "--round-intermediates", "2"],
+    ["train", "--epochs", "10", "--snapshots", "1,5"],
+    ["verify", "--errata-only"],
+    ["search", "--counts"],
+    ["forward", "--model", "WIDE"],  # 13 columns: split like the terminal
+]
+needs_tex = pytest.mark.skipif(
+    __import__("shutil").which("pdflatex") is None or __import__("shutil").which("pdftotext") is None,
+    reason="pdflatex or pdftotext is not installed",
+)
+
+
+def compile_latex(tmp_path, text: str) -> tuple[str, str]:
+    """pdflatex the document; its log and the PDF's text (pdftotext)."""
+    import subprocess
+
+    (tmp_path / "out.tex").write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "out.tex"], cwd=tmp_path, capture_output=True
+    )
+    log = (tmp_path / "out.log").read_text(encoding="latin-1")
+    assert done.returncode == 0, log[-2000:]
+    pdf = subprocess.run(["pdftotext", "-layout", "out.pdf", "-"], cwd=tmp_path, capture_output=True, text=True)
+    return log, pdf.stdout
+
+
+def printed_numbers(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\w.])-?\d[\d,]*\.\d+(?:e\d+)?", text))
+
+
+@needs_tex
+@pytest.mark.parametrize("args", LATEX_COMMANDS, ids=" ".join)
+def test_latex_compiles_fits_the_page_and_holds_every_number(tmp_path, args):
+    if "WIDE" in args:
+        (tmp_path / "wide.yaml").write_text(WIDE_MODEL)
+        args = [str(tmp_path / "wide.yaml") if a == "WIDE" else a for a in args]
+    source = run(*args, "--format", "latex").stdout
+    log, pdf = compile_latex(tmp_path, source)
+    overfull = [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide", log)]
+    assert [x for x in overfull if x > 1] == []
+    assert "Float too large" not in log
+    # every number of the document is in the PDF (a minus sign may be a real one), and every
+    # number of the terminal's tables and formulas (verify's terminal report words its reasons
+    # differently, so for it the document's own numbers)
+    wanted = printed_numbers(source.split(r"\begin{document}")[1])
+    if args[0] != "verify":
+        assert run(*args, "--format", "table", "--output", str(tmp_path / "out.txt")).exit_code == 0
+        wanted |= printed_numbers((tmp_path / "out.txt").read_text(encoding="utf-8"))
+    found = "".join(pdf.replace("−", "-").split())
+    missing = sorted(n for n in wanted if n not in found)
+    assert missing == []
+
+
+@needs_tex
+def test_a_latex_fragment_goes_into_a_beamer_frame(tmp_path):
+    fragment = run("update", "--show-work", "--node", "ON", "--format", "latex", "--fragment").stdout
+    assert r"\documentclass" not in fragment and r"\begin{document}" not in fragment
+    (tmp_path / "part.tex").write_text(fragment, encoding="utf-8")
+    frame = "\n".join(
+        [
+            r"\documentclass{beamer}",
+            r"\usepackage{booktabs,amsmath,amssymb}",
+            r"\begin{document}",
+            r"\begin{frame}[allowframebreaks]{Step 6}",
+            r"\input{part.tex}",
+            r"\end{frame}",
+            r"\end{document}",
+        ]
+    )
+    _, pdf = compile_latex(tmp_path, frame)
+    assert "0.613" in pdf.replace("−", "-")
+
+
+def test_latex_sets_formulas_as_mathematics_with_vector_fonts():
+    out = run("forward", "--show-work", "--format", "latex").stdout
+    assert r"\usepackage{lmodern}" in out
+    assert r"$\mathit{Cost}_{\mathrm{i}}$ = 1/2 ($\hat{y}_{i}$ $-$ $\mathit{y}_{\mathrm{i}}$)$^{2}$" in out
+    assert r"\textasciicircum" not in out

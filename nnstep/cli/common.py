@@ -314,12 +314,16 @@ def output_options(f: Callable) -> Callable:
     )
     @click.option("--excel", is_flag=True, help="CSV for Excel: a UTF-8 byte-order mark first.")
     @click.option("--dark", is_flag=True, help="SVG: the dark terminal window instead of a light picture.")
+    @click.option(
+        "--fragment", is_flag=True, help="LaTeX: only the tables and formulas, to \\input into a Beamer frame."
+    )
     @functools.wraps(f)
-    def wrapper(fmt, output, table, excel, dark, **kwargs):
+    def wrapper(fmt, output, table, excel, dark, fragment, **kwargs):
         ctx = click.get_current_context()
         fmt = _format_of_output(ctx, fmt, output)
         ctx.meta["nnstep.format"], ctx.meta["nnstep.output"] = fmt, output
         ctx.meta["nnstep.table"], ctx.meta["nnstep.excel"], ctx.meta["nnstep.dark"] = table, excel, dark
+        ctx.meta["nnstep.fragment"] = fragment
         return f(fmt=fmt, **kwargs)
 
     return wrapper
@@ -511,7 +515,10 @@ def _print(*blocks, blank_after_last: bool = True) -> None:
 
     ctx = click.get_current_context()
     title = "nnstep" if ctx.parent is None else f"nnstep {ctx.info_name}"
-    text = plain_text(blocks, title) if fmt == "table" else export(blocks, fmt, title, meta.get("nnstep.dark", False))
+    if fmt == "table":
+        text = plain_text(blocks, title)
+    else:
+        text = export(blocks, fmt, title, meta.get("nnstep.dark", False), meta.get("nnstep.fragment", False))
     _write("\ufeff" + text if fmt == "csv" and meta.get("nnstep.excel") else text, output)
     if fmt == "csv" and meta.get("nnstep.table") is None:
         _say_which_table(blocks)

@@ -22,10 +22,13 @@ Block = TableData | Sheet | str
 FORMATS = ("markdown", "latex", "csv", "html", "svg")
 
 
-def export(blocks: Sequence[Block], fmt: str, title: str = "nnstep", dark: bool = False) -> str:
-    """The whole document in one of FORMATS (`dark`: SVG as the dark terminal window)."""
+def export(blocks: Sequence[Block], fmt: str, title: str = "nnstep", dark: bool = False, fragment: bool = False) -> str:
+    """The whole document in one of FORMATS (`dark`: SVG as the dark terminal window; `fragment`:
+    LaTeX without the document around it)."""
     if fmt == "svg":
         return svg(blocks, title, dark)
+    if fmt == "latex":
+        return latex(blocks, title, fragment)
     return {"markdown": markdown, "latex": latex, "csv": csv_text, "html": html, "svg": svg}[fmt](blocks, title)
 
 
@@ -160,9 +163,34 @@ def tex_text(text: str) -> str:
     return "".join(out)
 
 
+_NOTE_MATH = re.compile(r"(yhat(?:_[A-Za-z0-9]+)?|[A-Za-z]+_[A-Za-z0-9,>-]+|\^-?[0-9x]+|\bx\b| - |f'?\(x\))")
+
+
+def _note_math(token: str) -> str:
+    """One piece of a note's formula as mathematics: Cost_i, error_ON, ^2, yhat, a minus sign."""
+    if token.startswith("yhat"):
+        sub = token[5:]
+        return r"$\hat{y}" + (f"_{{{sub}}}" if sub else "") + "$"
+    if token == " - ":
+        return " $-$ "
+    if token.startswith("^"):
+        return f"$^{{{token[1:]}}}$"
+    if "_" in token:
+        name, sub = token.split("_", 1)
+        sub = r"}\rightarrow\mathrm{".join(sub.split("->"))
+        return rf"$\mathit{{{name}}}_{{\mathrm{{{sub}}}}}$"
+    return f"${token}$"
+
+
 def _tex_note(text: str) -> str:
-    """A note with its gaps kept as LaTeX space."""
-    return r"\quad ".join(tex_text(part) for part in _GAP.split(text))
+    """A note with its formulas as mathematics (subscripts, powers, a real minus) and its gaps
+    kept as LaTeX space."""
+
+    def part(p: str) -> str:
+        pieces = _NOTE_MATH.split(p)
+        return "".join(_note_math(x) if k % 2 else tex_text(x) for k, x in enumerate(pieces))
+
+    return r"\quad ".join(part(p) for p in _GAP.split(text))
 
 
 def _tex_cell(text: str) -> str:
@@ -170,24 +198,32 @@ def _tex_cell(text: str) -> str:
     return f"${text}$" if _NUMBER.match(text) else tex_text(text)
 
 
-def _tex_spec(t: TableData) -> str:
-    """r and l columns; a column of long texts (the verify report's places and reasons) wraps."""
+LATEX_CHARS = 96  # a table wider than this many characters is split like the terminal's
+
+
+def _tex_spec(t: TableData) -> tuple[str, bool]:
+    """r and l columns; a column of long texts (the verify report's places and reasons) wraps
+    (L, a ragged X column that shares the line's width). Also: does any column wrap?"""
     spec = []
     for k, c in enumerate(t.columns):
         longest = max([len(row[k]) for row in t.rows if k < len(row)] + [0])
-        spec.append("r" if c.align == "right" else r"p{0.18\linewidth}" if longest > 24 else "l")
-    return "".join(spec)
+        spec.append("r" if c.align == "right" else "L" if longest > 24 else "l")
+    return "".join(spec), "L" in spec
 
 
-def _tex_table(t: TableData) -> list[str]:
-    spec = _tex_spec(t)
+def _tex_table(t: TableData, fragment: bool = False) -> list[str]:
+    """A booktabs table: a float when short, else (or when a column wraps) an xltabular that
+    breaks across pages and keeps to the line's width; in a fragment a bare tabular."""
+    spec, wraps = _tex_spec(t)
     head = " & ".join(tex_text(c.header) for c in t.columns) + r" \\"
     body = [" & ".join(_tex_cell(cell) for cell in row) + r" \\" for row in t.rows]
-    notes = [_tex_note(n) + r" \\" for n in t.notes]
-    if len(t.rows) > 40:  # a long report breaks across pages
+    notes = [_tex_note(n) + r"\par" for n in t.notes]
+    small = [r"\footnotesize\setlength{\tabcolsep}{4pt}"] if len(t.columns) > 8 or wraps else []
+    if (len(t.rows) > 25 or wraps) and not fragment:  # a long report breaks across pages
+        env = r"xltabular}{\linewidth" if wraps else "longtable"
         lines = [
-            r"{\footnotesize\setlength{\tabcolsep}{3pt}",
-            rf"\begin{{longtable}}{{{spec}}}",
+            "{" + (small[0] if small else ""),
+            rf"\begin{{{env}}}{{{spec}}}",
             rf"\caption*{{{tex_text(t.title)}}} \\",
             r"\toprule",
             head,
@@ -195,30 +231,24 @@ def _tex_table(t: TableData) -> list[str]:
             r"\endhead",
             *body,
             r"\bottomrule",
-            r"\end{longtable}",
+            rf"\end{{{env.split('}')[0]}}}",
             "}",
         ]
-        return lines + ([r"{\footnotesize", *[n[:-3] + r"\par" for n in notes], "}"] if notes else [])
-    lines = [
-        r"\begin{table}[htbp]",
-        r"\centering",
-        *([r"\footnotesize\setlength{\tabcolsep}{4pt}"] if len(t.columns) > 8 else []),
-        rf"\caption*{{{tex_text(t.title)}}}",
-        rf"\begin{{tabular}}{{{spec}}}",
-        r"\toprule",
-        head,
-        r"\midrule",
-        *body,
-        r"\bottomrule",
-        r"\end{tabular}",
-    ]
+        return lines + ([r"{\footnotesize\raggedright", *notes, "}"] if notes else [])
+    if fragment:
+        spec = spec.replace("L", "l")
+    tabular = [rf"\begin{{tabular}}{{{spec}}}", r"\toprule", head, r"\midrule", *body, r"\bottomrule", r"\end{tabular}"]
+    if fragment:  # for \input into a Beamer frame: no float, no caption
+        lines = ["{\\centering" + ("" if not small else small[0]), *tabular, r"\par}"]
+        return lines + ([r"{\footnotesize\raggedright", *notes, "}"] if notes else [])
+    lines = [r"\begin{table}[htbp]", r"\centering", *small, rf"\caption*{{{tex_text(t.title)}}}", *tabular]
     if notes:
-        lines += [r"\par\smallskip", r"{\footnotesize", *[n[:-3] + r"\par" for n in notes], "}"]
+        lines += [r"\par\smallskip", r"{\footnotesize\raggedright", *notes, "}"]
     return lines + [r"\end{table}"]
 
 
-def _tex_sheet(sheet: Sheet) -> list[str]:
-    lines = [rf"\paragraph{{{tex_text(sheet.title)}}}"]
+def _tex_sheet(sheet: Sheet, fragment: bool = False) -> list[str]:
+    lines = [rf"\paragraph{{{tex_text(sheet.title)}}}"] if not fragment else []
     lines += [_tex_note(n) + r"\par" for n in sheet.notes]
     for w in sheet.items:
         lines += [r"\begin{align*}", *w.latex_lines(), r"\end{align*}"]
@@ -229,26 +259,35 @@ LATEX_PREAMBLE = [
     r"\documentclass{article}",
     r"\usepackage[T1]{fontenc}",
     r"\usepackage[utf8]{inputenc}",
+    r"\IfFileExists{lmodern.sty}{\usepackage{lmodern}}{}",  # vector fonts, sharp on a projector
+    r"\usepackage[margin=2cm]{geometry}",
     r"\usepackage{amsmath,amssymb}",
     r"\usepackage{booktabs}",
-    r"\usepackage{longtable}",
+    r"\usepackage{xltabular}",
+    r"\newcolumntype{L}{>{\raggedright\arraybackslash}X}",
     r"\usepackage{caption}",
     r"\begin{document}",
 ]
 
 
-def latex(blocks: Sequence[Block], title: str = "nnstep") -> str:
-    """A complete document (it compiles with pdflatex); each table is a booktabs tabular to paste."""
-    lines = [f"% {title}: written by nnstep", *LATEX_PREAMBLE]
+def latex(blocks: Sequence[Block], title: str = "nnstep", fragment: bool = False) -> str:
+    """A complete document (it compiles with pdflatex): booktabs tables, wide ones split as in the
+    terminal, long ones across pages, formulas in align*. A `fragment` is the tables and formulas
+    alone, to \\input into a Beamer frame (it needs booktabs and amsmath)."""
+    from .tables import split_to_width
+
+    lines = [f"% {title}: written by nnstep" + ("; needs \\usepackage{booktabs,amsmath,amssymb}" if fragment else "")]
+    lines += [] if fragment else LATEX_PREAMBLE
     for b in blocks:
         lines.append("")
         if isinstance(b, TableData):
-            lines += _tex_table(b)
+            for part in split_to_width(b, LATEX_CHARS):
+                lines += _tex_table(part, fragment)
         elif isinstance(b, Sheet):
-            lines += _tex_sheet(b)
-        else:
-            lines.append(_tex_note(b) + r"\par")
-    return "\n".join(lines + ["", r"\end{document}", ""])
+            lines += _tex_sheet(b, fragment)
+        else:  # notes: ragged right, so that a long number never runs into the margin
+            lines += [r"{\raggedright " + _tex_note(line) + r"\par}" for line in b.split("\n")]
+    return "\n".join(lines + ([""] if fragment else ["", r"\end{document}", ""]))
 
 
 # CSV --------------------------------------------------------------------------------------------
