@@ -526,3 +526,35 @@ def test_latex_sets_formulas_as_mathematics_with_vector_fonts():
     assert r"\usepackage{lmodern}" in out
     assert r"$\mathit{Cost}_{\mathrm{i}}$ = 1/2 ($\hat{y}_{i}$ $-$ $\mathit{y}_{\mathrm{i}}$)$^{2}$" in out
     assert r"\textasciicircum" not in out
+
+
+# Item 7: large data can still be looked at ----------------------------------------------------------
+
+
+@pytest.fixture
+def big_csv(tmp_path):
+    path = tmp_path / "big.csv"
+    lines = ["Y,X1,X2"] + [f"{i % 2},{(i % 7) / 10 - 0.3:.2f},{(i % 5) / 10 - 0.2:.2f}" for i in range(40)]
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def test_rows_show_chosen_rows_of_a_large_data_set(big_csv):
+    plain = run("forward", "--data", big_csv, "--targets", "Y").output
+    assert "--rows 1-5,9 shows chosen rows" in plain and "Output" not in plain
+    out = run("forward", "--data", big_csv, "--targets", "Y", "--rows", "1-5,9").output
+    table = [line.split() for line in out.splitlines() if line[:2].strip().isdigit()]
+    assert [r[0] for r in table][:6] == ["1", "2", "3", "4", "5", "9"]
+    # row 9 of the file: Y = 0, X1 = (8 % 7) / 10 - 0.3 = -0.20, X2 = (8 % 5) / 10 - 0.2 = 0.10
+    assert table[5][1:4] == ["0", "-0.20", "0.10"]
+    assert "rows 1-5, 9 of 40 (--rows)" in out and "Σ = " in out  # Σ is still over all 40 rows
+
+
+def test_rows_work_for_backprop_and_train_and_are_checked(big_csv):
+    out = run("backprop", "--data", big_csv, "--targets", "Y", "--rows", "40").output
+    assert "row 40 of 40 (--rows)" in out and "BPE ON" in out
+    out = run("train", "--epochs", "2", "--data", big_csv, "--targets", "Y", "--rows", "2-3").output
+    assert "rows 2-3 of 40 (--rows)" in out
+    bad = run("forward", "--data", big_csv, "--targets", "Y", "--rows", "41")
+    assert bad.exit_code == 2 and "--rows: expected row numbers from 1 to 40, got 41" in bad.output
+    assert run("forward", "--rows", "3-1").exit_code == 2

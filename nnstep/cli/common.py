@@ -434,6 +434,36 @@ def work_options(f: Callable) -> Callable:
     return wrapper
 
 
+def _row_list(ctx, param, value):
+    """'1-5,9' -> [1, 2, 3, 4, 5, 9]."""
+    if value is None:
+        return None
+    rows: set[int] = set()
+    for part in value.split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+        first, last = (int(match.group(1)), int(match.group(2) or match.group(1))) if match else (0, 0)
+        if first < 1 or last < first:
+            raise click.BadParameter(f"expected row numbers from 1 and ranges such as 1-5,9, got {value!r}")
+        rows.update(range(first, last + 1))
+    return sorted(rows)
+
+
+def rows_option(f: Callable) -> Callable:
+    """--rows 1-5,9: the table of chosen rows (for a data set larger than the table limit too)."""
+    return click.option(
+        "--rows",
+        callback=_row_list,
+        metavar="LIST",
+        help="Only these rows in the table, e.g. 1-5,9 (also for a data set too large for a table of every row).",
+    )(f)
+
+
+def _check_rows(rows: list[int] | None, data) -> list[int] | None:
+    if rows is not None and rows[-1] > len(data):
+        raise InputProblem(f"--rows: expected row numbers from 1 to {len(data):,}, got {rows[-1]:,}")
+    return rows
+
+
 def _write(text: str, output: Path | None) -> None:
     """To stdout, or to `output` (files.load.write_atomically: atomic for a file, the target of a
     symlink, a FIFO or device written directly)."""

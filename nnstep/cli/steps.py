@@ -6,12 +6,14 @@ import click
 
 from .common import (
     FORWARD,
+    _check_rows,
     _finite,
     _print,
     _print_json,
     _show_work,
     _step,
     common_options,
+    rows_option,
     work_options,
 )
 
@@ -19,7 +21,8 @@ from .common import (
 @click.command()
 @common_options(conventions=FORWARD)
 @work_options
-def forward(model, data, precision, fmt, work):
+@rows_option
+def forward(model, data, precision, fmt, work, rows):
     """Steps 3-4: forward propagation and the cost of every observation.
 
     Prints Y, the inputs, the hidden activations H1..Hn, the output and the
@@ -32,6 +35,7 @@ def forward(model, data, precision, fmt, work):
       nnstep forward --show-work --row 1 --node H1
       nnstep forward --format latex --output forward.tex
       nnstep forward --model model.yaml --data data.yaml --format json
+      nnstep forward --data big.csv --targets Y --rows 1-5,9
     """
     if work is not None:
         return _show_work("forward", model, data, precision, fmt, work)
@@ -47,7 +51,8 @@ def forward(model, data, precision, fmt, work):
         return _print_json(step_json(model, fp, c))
     from ..render import views
 
-    _print(*views.forward_views(model, data, fp, c, precision_for(precision), "Steps 3-4: Forward pass and cost"))
+    title = "Steps 3-4: Forward pass and cost"
+    _print(*views.forward_views(model, data, fp, c, precision_for(precision), title, _check_rows(rows, data)))
 
 
 @click.command()
@@ -58,7 +63,8 @@ def forward(model, data, precision, fmt, work):
     is_flag=True,
     help="Also show each observation's gradients before they are summed (JSON: gradients_per_row).",
 )
-def backprop(model, data, precision, fmt, work, per_row):
+@rows_option
+def backprop(model, data, precision, fmt, work, per_row, rows):
     """Step 5: backpropagation errors of every node and observation.
 
     Err ON = dCost/dyhat (yhat - y for the lecture's cost), BPE = Err × f'(input
@@ -85,7 +91,7 @@ def backprop(model, data, precision, fmt, work, per_row):
         return _print_json(step_json(model, s.forward, s.cost, s.backward, **extra))
     from ..render import views
 
-    _print(*views.backprop_views(model, data, s, precision_for(precision), per_row))
+    _print(*views.backprop_views(model, data, s, precision_for(precision), per_row, _check_rows(rows, data)))
 
 
 @click.command()

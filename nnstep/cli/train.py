@@ -10,11 +10,13 @@ import click
 
 from .common import (
     WholeNumber,
+    _check_rows,
     _finite,
     _print,
     _print_json,
     _writable_file,
     common_options,
+    rows_option,
 )
 
 
@@ -94,7 +96,8 @@ def _plot_target(ctx, param, value):
     callback=_writable_file,
     help="Write the trained model to FILE (a model file every command reads).",
 )
-def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_scale, save_to):
+@rows_option
+def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_scale, save_to, rows):
     """Repeat Steps 3-6: the "After N epochs" slide.
 
     Shows the forward pass of epoch N (made with the weights after N - 1
@@ -161,7 +164,7 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
     else:
         from ..render import views
 
-        blocks = views.train_views(model, data, result, precision)
+        blocks = views.train_views(model, data, result, precision, _check_rows(rows, data))
         if goal is not None:
             blocks.append(views.goal_note(model, result, goal))
         _print(*blocks)

@@ -118,11 +118,34 @@ def _output_labels(model: Model) -> list[str]:
     )
 
 
+def _chosen(data: Dataset, rows: Sequence[int] | None) -> tuple[range | list[int], list[str]]:
+    """The row indices a table shows (all, or the chosen rows numbered from 1) and a note saying so."""
+    if rows is None:
+        return range(len(data)), []
+    return [r - 1 for r in rows], [f"row{'s' if len(rows) > 1 else ''} {_ranges(rows)} of {len(data):,} (--rows)"]
+
+
+def _ranges(rows: Sequence[int]) -> str:
+    """[1, 2, 3, 5] -> '1-3, 5'."""
+    parts, start = [], rows[0]
+    for a, b in zip(rows, [*rows[1:], None]):
+        if b != a + 1:
+            parts.append(str(start) if start == a else f"{start}-{a}")
+            start = b
+    return ", ".join(parts)
+
+
 def forward_table(
-    model: Model, data: Dataset, fp: ForwardPass, cost: CostSummary | None, p: Precision, title: str
+    model: Model,
+    data: Dataset,
+    fp: ForwardPass,
+    cost: CostSummary | None,
+    p: Precision,
+    title: str,
+    rows: Sequence[int] | None = None,
 ) -> TableData:
     """Steps 3 and 4: Y, X, hidden activations H1..Hn, Output and (with a cost) Cost per row and Sigma."""
-    extra = []
+    shown, extra = _chosen(data, rows)
     if cost is not None:
         extra.append(
             f"Σ = {fmt_significant(cost.sum, p.cost)}   C(W) = Σ / {len(data)} = {fmt_significant(cost.mean, p.cost)}"
@@ -132,8 +155,8 @@ def forward_table(
     headers = ["#"] + [subscript(n) for n in data.target_names + data.input_names]
     headers += [subscript(n) for l in range(1, len(model.layers) - 1) for n in node_labels(model.layers, l)]
     headers += _output_labels(model) + (["Cost"] if cost is not None else [])
-    rows = []
-    for i in range(len(data)):
+    cells_of_rows = []
+    for i in shown:
         cells = [_row_label(data, i)]
         cells += [target_text(v, p.data) for v in data.targets[i]] + [fmt(v, p.data) for v in data.inputs[i]]
         for layer in range(len(model.layers) - 2):
@@ -141,25 +164,30 @@ def forward_table(
         cells += [fmt(v, p.output) for v in fp.output[i]]
         if cost is not None:
             cells.append(fmt(cost.observations[i], p.cost))
-        rows.append(tuple(cells))
-    return TableData(title, tuple(Column(h) for h in headers), tuple(rows), _notes(data, extra), _faint(data))
+        cells_of_rows.append(tuple(cells))
+    faint = frozenset(k for k, i in enumerate(shown) if i in _faint(data))
+    return TableData(title, tuple(Column(h) for h in headers), tuple(cells_of_rows), _notes(data, extra), faint)
 
 
-def backprop_table(model: Model, data: Dataset, bw: Backward, p: Precision, title: str) -> TableData:
-    """Step 5: Err and BPE of every hidden and output node, per row."""
+def backprop_table(
+    model: Model, data: Dataset, bw: Backward, p: Precision, title: str, rows: Sequence[int] | None = None
+) -> TableData:
+    """Step 5: Err and BPE of every hidden and output node, per row (or the chosen rows)."""
+    shown, extra = _chosen(data, rows)
     layers = range(len(model.layers) - 1)
     names = {l: [subscript(n) for n in node_labels(model.layers, l + 1)] for l in layers}
     headers = ["#"] + [f"{kind} {n}" for kind in ("Err", "BPE") for l in layers for n in names[l]]
     out = len(model.layers) - 2
-    rows = []
-    for i in range(len(data)):
+    cells_of_rows = []
+    for i in shown:
         cells = [_row_label(data, i)]
         for l in layers:
             cells += [fmt(v, p.error_output if l == out else p.error_hidden) for v in bw.errors[l][i]]
         for l in layers:
             cells += [fmt(v, p.bpe) for v in bw.bpes[l][i]]
-        rows.append(tuple(cells))
-    return TableData(title, tuple(Column(h) for h in headers), tuple(rows), _notes(data), _faint(data))
+        cells_of_rows.append(tuple(cells))
+    faint = frozenset(k for k, i in enumerate(shown) if i in _faint(data))
+    return TableData(title, tuple(Column(h) for h in headers), tuple(cells_of_rows), _notes(data, extra), faint)
 
 
 def penalty_formula(model: Model, rows: int) -> str:

@@ -12,15 +12,16 @@ METHOD_NAMES = {"grid": "grid", "random": "random", "gd": "gradient descent"}
 
 
 def _rows_left_out(data) -> str:
-    return f"({len(data):,} rows: the table of every row is left out; --format json has them)"
+    return f"({len(data):,} rows, too many for a table: --rows 1-5,9 shows chosen rows, --format json all)"
 
 
-def forward_block(model, data, fp, cost, p, title):
-    """Steps 3-4 as the slides' table, or for a large data set its Σ and C(W) alone."""
+def forward_block(model, data, fp, cost, p, title, rows=None):
+    """Steps 3-4 as the slides' table (of the chosen `rows`, numbered from 1, if given), or for a
+    large data set its Σ and C(W) alone."""
     from .tables import forward_table
 
-    if len(data) <= TABLE_ROWS:
-        return forward_table(model, data, fp, cost, p, title)
+    if rows is not None or len(data) <= TABLE_ROWS:
+        return forward_table(model, data, fp, cost, p, title, rows)
     from ..labels import fmt_significant
     from .tables import penalty_note
 
@@ -31,19 +32,19 @@ def forward_block(model, data, fp, cost, p, title):
     )
 
 
-def forward_views(model, data, fp, cost, p, title):
+def forward_views(model, data, fp, cost, p, title, rows=None):
     from .tables import bias_table, weights_table
 
     return [
-        forward_block(model, data, fp, cost, p, title),
+        forward_block(model, data, fp, cost, p, title, rows),
         weights_table(model.layers, model.weights, p, "Weights"),
         bias_table(model.layers, {"Bias": model.biases}, p, "Biases") if model.has_biases else None,
     ]
 
 
-def backprop_views(model, data, s, p, per_row: bool = False):
-    """Step 5: errors and BPEs per row, the gradients (with the penalty's part, if any), and with
-    `per_row` each row's gradients before they are summed."""
+def backprop_views(model, data, s, p, per_row: bool = False, rows=None):
+    """Step 5: errors and BPEs per row (or the chosen `rows`), the gradients (with the penalty's
+    part, if any), and with `per_row` each row's gradients before they are summed."""
     from .tables import backprop_table, bias_table, penalty_gradient, weights_table
 
     n = len(data)
@@ -55,7 +56,9 @@ def backprop_views(model, data, s, p, per_row: bool = False):
             b_title = f"dJ/db = dCost/db {how} + {penalty_gradient(model, n, 'b')}"
     step5 = "Step 5: Backpropagation"
     blocks = [
-        backprop_table(model, data, s.backward, p, step5) if n <= TABLE_ROWS else f"{step5}\n{_rows_left_out(data)}",
+        backprop_table(model, data, s.backward, p, step5, rows)
+        if rows is not None or n <= TABLE_ROWS
+        else f"{step5}\n{_rows_left_out(data)}",
     ]
     if per_row:
         blocks.append(per_row_block(model, data, s, p))
@@ -190,7 +193,7 @@ def search_views(model, chosen, curves, marks, refused, precision, low, high, st
     return [intro, table, "\n".join(lines)]
 
 
-def train_views(model, data, result, precision):
+def train_views(model, data, result, precision, rows=None):
     """The "After N epochs" view of each snapshot and of the last epoch."""
     from .tables import bias_table, precision_for, state_tables, weights_table
 
@@ -201,7 +204,7 @@ def train_views(model, data, result, precision):
         p = precision_for(precision, n)
         plural = "s" if n != 1 else ""
         title = f"After {n:,} epoch{plural}: forward pass of epoch {n:,}"
-        views.append(forward_block(model, data, s.forward, s.cost, p, title))
+        views.append(forward_block(model, data, s.forward, s.cost, p, title, rows))
         views += [
             weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{plural}"),
             bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")
