@@ -51,7 +51,9 @@ def top_level_split(text: str, ops: str) -> tuple[list[str], list[str]]:
 def value(text: str, activation: str) -> float:
     f, df = ACTIVATION_FUNCTIONS[activation]
     python = text.replace("^", "**").replace("1/2 (", "0.5 * (").replace("f'(", "df(")
-    return float(eval(python, {"f": f, "df": df, "__builtins__": {}}))
+    python = re.sub(r"\|([^|]*)\|", r"abs(\1)", python)
+    sign = lambda x: (x > 0) - (x < 0)  # noqa: E731
+    return float(eval(python, {"f": f, "df": df, "sign": sign, "abs": abs, "__builtins__": {}}))
 
 
 def rounds_to(x: float, shown: str) -> bool:
@@ -123,6 +125,34 @@ def test_every_shown_equation_is_true_as_shown(step, round_to, activation):
             for w in sheet.items:
                 for line in w.text_lines(width=10_000):
                     problems += [f"row {row}, {w.label}: {p}" for p in check_line(line, activation)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("round_to", [None, 2, 3])
+@pytest.mark.parametrize("step", ["forward", "backprop", "update"])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"reduction": "mean"},
+        {"cost": "squared_error"},
+        {"activation": ["tanh", "sigmoid"]},
+        {"regularization": "l2", "lambda": 0.01},
+        {"regularization": "l1", "lambda": 0.01},
+    ],
+    ids=["mean", "squared_error", "tanh,sigmoid", "l2", "l1"],
+)
+def test_shown_arithmetic_holds_under_other_conventions(overrides, step, round_to):
+    model = load_model(lecture_file("model.yaml"), overrides)
+    data = load_data(lecture_file("data.yaml"))
+    p = Precision.slides() if round_to is None else Precision.uniform(round_to, trim_given=True)
+    problems = []
+    for row in (1, 4, 9):
+        for sheet in worked(step, model, data, row, p, round_to):
+            for w in sheet.items:
+                # the checker evaluates f and f' of the layer each line belongs to
+                act = "sigmoid" if w.cell == "ON" or "->ON" in w.cell else model.activations[0]
+                for line in w.text_lines(width=10_000):
+                    problems += [f"row {row}, {w.label}: {p}" for p in check_line(line, act)]
     assert problems == []
 
 
@@ -319,7 +349,21 @@ def test_save_through_a_symlink_keeps_the_link(tmp_path):
 
 # Item 6: the words are right ------------------------------------------------------------------
 
-HELP = [[], ["forward"], ["backprop"], ["update"], ["train"], ["search"], ["normalize"], ["gradcheck"], ["verify"]]
+HELP = [
+    [],
+    ["forward"],
+    ["backprop"],
+    ["update"],
+    ["train"],
+    ["search"],
+    ["normalize"],
+    ["gradcheck"],
+    ["verify"],
+    ["worksheet"],
+    ["check"],
+    ["diagram"],
+    ["page"],
+]
 
 
 @pytest.mark.parametrize("command", HELP, ids=lambda c: " ".join(c) or "nnstep")

@@ -133,10 +133,10 @@ def page(model, data, precision, fmt, row, snapshots, title):
     from ..render import page as pg
 
     output = click.get_current_context().meta.get("nnstep.output")
-    if fmt not in ("table", "html", "json"):
-        raise InputProblem(f"--format {fmt}: a page is HTML (--output FILE.html), or json for its data")
     if fmt != "json" and (output is None or output.suffix.lower() not in (".html", ".htm")):
         raise InputProblem("--output: expected a file name ending in .html, e.g. --output lecture.html")
+    if fmt not in ("table", "html", "json"):
+        raise InputProblem(f"--format {fmt}: a page is HTML (--output FILE.html), or json for its data")
     _row_in_data(row, data)
     shots = pg.SNAPSHOTS if snapshots is None else snapshots
     try:

@@ -189,6 +189,10 @@ def mathml(e: Expr) -> str:
             "<mrow><mfrac><mn>1</mn><mn>2</mn></mfrac>"
             f"<msup><mrow><mo>(</mo>{mathml(e.inner)}<mo>)</mo></mrow><mn>2</mn></msup></mrow>"
         )
+    if isinstance(e, Square):
+        return f"<msup><mrow><mo>(</mo>{mathml(e.inner)}<mo>)</mo></mrow><mn>2</mn></msup>"
+    if isinstance(e, Abs):
+        return f"<mrow><mo>|</mo>{mathml(e.inner)}<mo>|</mo></mrow>"
     return "<mo>…</mo>"
 
 

@@ -715,14 +715,24 @@ class _Builder:
         else:
             slope_sym, slope_num, slope = Call("sign", before), Call("sign", Num(p.given(old))), float(np.sign(old))
         after = rnd(terms - rnd(lr * rnd(lam * slope)))
+        start = Num(fmt(terms, p.weight))
+        numbers = op("*", lr_text, lam_num, slope_num)
+        steps: tuple[Expr, ...] = ()
+        if self.hand:  # λ times the slope, then α times that, each rounded before it is used
+            numbers = op("*", lr_text, Paren(op("*", lam_num, slope_num)))
+            if rnd(lam * slope) != lam * slope:
+                steps += (op("-", start, op("*", lr_text, Num(fmt(rnd(lam * slope), self.k)))),)
+            if rnd(lr * rnd(lam * slope)) != lr * rnd(lam * slope):
+                steps += (op("-", start, Num(fmt(rnd(lr * rnd(lam * slope)), self.k))),)
         return Work(
             cell,
             f"{label}, penalty",
             sym,
             op("-", sym, op("*", alpha, lam_sym, slope_sym)),
-            op("-", Num(fmt(terms, p.weight)), op("*", lr_text, lam_num, slope_num)),
+            op("-", start, numbers),
             after,
             fmt(after, p.weight),
+            steps=steps,
         )
 
 
