@@ -179,8 +179,11 @@ def test_with_a_penalty_the_worked_update_ends_at_the_keys_weights(tmp_path):
     key, text = answers(out / "key.csv"), (out / "key.md").read_text()
     penalty = text[text.index("the penalty's step") :]
     for weight in ("IN1-H1", "H2-ON"):
-        line = next(x for x in penalty.splitlines() if x.startswith(f"w_{weight.replace('-', '->')} = "))
-        assert line.endswith(f"= {key[('weight', weight, '')]}")
+        # the worked formulas are display mathematics: the block of this weight ends at its result
+        source, target = weight.split("-")
+        lhs = rf"w_{{\mathrm{{{source}}} \rightarrow \mathrm{{{target}}}}} &="
+        block = penalty[penalty.index(lhs) :].split(r"\end{aligned}")[0]
+        assert block.rstrip().splitlines()[-1].endswith(f"= {key[('weight', weight, '')]}")
 
 
 def test_the_key_shows_its_worked_formulas(tmp_path):
@@ -350,7 +353,12 @@ def test_the_class_summary_as_a_table_and_as_csv(tmp_path):
     assert "error ON, row 1" in table.output and "✓ right" in table.output
     assert all(len(line) <= 80 for line in table.output.splitlines())
     assert "Steps 3-4" not in table.output  # --summary: no sheet's own tables
-    rows = list(csv.reader(io.StringIO(run("check", *sheets, "--summary", "--format", "csv").output)))
+    # CSV holds one table each: the sheets, the cells per step and quantity, the mistakes
+    rows = [
+        row
+        for n in (1, 2, 3)
+        for row in csv.reader(io.StringIO(run("check", *sheets, "--summary", "--format", "csv", "--table", n).stdout))
+    ]
     assert ["Step", "Quantity", "right", "follows", "wrong", "blank", "most often"] in rows
     assert ["backprop", "error", "44", "0", "4", "0", "sign (4)"] in rows
     assert ["sign", "4", "1", "error"] in rows
