@@ -312,7 +312,7 @@ def test_search_refuses_an_optimizer_it_ignores():
     "args, fragment",
     [
         (["forward", "--row", "0"], "'--row'"),
-        (["forward", "--rwo", "1"], "Did you mean '--row'?"),
+        (["forward", "--rwo", "1"], "'--row'"),  # (with --rows, click offers both)
         (["frward"], "Did you mean 'forward'?"),
         (["train", "--epochs", "-1"], "'--epochs'"),
         (["train", "--epochs", "1,2"], "expected a whole number"),
