@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -71,7 +71,9 @@ def split_to_width(t: TableData, width: int = 80) -> list[TableData]:
     ]
     if sum(widths) + 1 <= width or len(t.columns) < 3:
         return [t]
-    groups, current, used = [], [], widths[0] + 1
+    groups: list[list[int]] = []
+    current: list[int] = []
+    used = widths[0] + 1
     for k in range(1, len(t.columns)):
         if current and used + widths[k] > width:
             groups.append(current)
@@ -127,7 +129,8 @@ def _chosen(data: Dataset, rows: Sequence[int] | None) -> tuple[range | list[int
 
 def _ranges(rows: Sequence[int]) -> str:
     """[1, 2, 3, 5] -> '1-3, 5'."""
-    parts, start = [], rows[0]
+    parts: list[str] = []
+    start: int | None = rows[0]
     for a, b in zip(rows, [*rows[1:], None]):
         if b != a + 1:
             parts.append(str(start) if start == a else f"{start}-{a}")
@@ -377,6 +380,7 @@ def in_notation(b: Any, notation: str) -> Any:
     """A table (TableData) or a sheet of worked formulas in `notation`; other blocks unchanged."""
     if notation == "slides":
         return b
+    from ..worked.formula import Op
     from ..worked.notation import expr, words
     from ..worked.sheets import Sheet
 
@@ -396,7 +400,7 @@ def in_notation(b: Any, notation: str) -> Any:
                 lhs=expr(w.lhs),
                 formula=None if w.formula is None else expr(w.formula),
                 substituted=expr(w.substituted),
-                terms=None if w.terms is None else expr(w.terms),
+                terms=None if w.terms is None else cast(Op, expr(w.terms)),
             )
             for w in b.items
         )

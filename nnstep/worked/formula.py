@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -87,7 +87,7 @@ def op(operator: str, *args: Expr) -> Op:
     return Op(operator, tuple(args))
 
 
-def elided_sum(terms: list[Expr]) -> Expr:
+def elided_sum(terms: Sequence[Expr]) -> Expr:
     """t1 + ... + tn as the slides write a sum over rows (all terms when there are at most 3)."""
     return Op("+", tuple(terms)) if len(terms) <= 3 else Op("+", (terms[0], Dots(), terms[-1]))
 

@@ -437,8 +437,8 @@ class _Builder:
                 else:
                     nxt = self.names(l + 2)
                     wn, bn = m.weights[l + 1], v.bpes[l + 1][r]
-                    fs = [op("*", Sym("BPE", (k,)), Sym("w", (f"{name}->{k}",))) for k in nxt]
-                    ns = [op("*", Num(fmt(bn[k], p.bpe)), Num(p.given(wn[j, k]))) for k in range(len(nxt))]
+                    fs: list[Expr] = [op("*", Sym("BPE", (k,)), Sym("w", (f"{name}->{k}",))) for k in nxt]
+                    ns: list[Expr] = [op("*", Num(fmt(bn[k], p.bpe)), Num(p.given(wn[j, k]))) for k in range(len(nxt))]
                     if len(nxt) > 1:
                         fs, ns = [Paren(f) for f in fs], [Paren(n) for n in ns]
                     formula, numbers = Op("+", tuple(fs)), Op("+", tuple(ns))
@@ -455,11 +455,12 @@ class _Builder:
                         steps=steps,
                     )
                 )
-            if v.slopes[l] is None:
+            slopes = v.slopes[l]
+            if slopes is None:
                 items += self._softmax_bpes(l)
                 continue
             for j, name in enumerate(here):
-                z, slope, bpe, err = v.input_sums[l][r, j], v.slopes[l][r, j], v.bpes[l][r, j], v.errors[l][r, j]
+                z, slope, bpe, err = v.input_sums[l][r, j], slopes[r, j], v.bpes[l][r, j], v.errors[l][r, j]
                 inp = Sym("input", (name,))
                 slope_formula = self._slope(l, j)
                 slope_numbers: Expr = Call("f'", Num(p.input_sum(z)))
@@ -571,10 +572,12 @@ class _Builder:
         name, bpes, feed = self.names(l + 1)[j], self.v.bpes[l], self.v.layer_inputs(l)
         rows = range(len(v.inputs))
         if i is None:
-            terms = [(Sym("BPE", (name, str(k + 1))), Num(fmt(bpes[k, j], p.bpe)), bpes[k, j]) for k in rows]
-            return name, Sym("bias", (name,)), self.m.biases[l][j], terms
+            bias_terms: list[tuple[Expr, Expr, float]] = [
+                (Sym("BPE", (name, str(k + 1))), Num(fmt(bpes[k, j], p.bpe)), bpes[k, j]) for k in rows
+            ]
+            return name, Sym("bias", (name,)), self.m.biases[l][j], bias_terms
         cell = f"{self.names(l)[i]}->{name}"
-        terms = [
+        terms: list[tuple[Expr, Expr, float]] = [
             (
                 op("*", Sym("BPE", (name, str(k + 1))), self.from_sym(l, i, k + 1)),
                 op("*", Num(fmt(bpes[k, j], p.bpe)), Num(self.from_text(l, k, i))),
@@ -593,7 +596,9 @@ class _Builder:
             return float(v.rnd(np.asarray(x)))
 
         n = len(v.inputs)
-        alpha, lr_text, lr = Sym("α"), Num(p.given(m.learning_rate)), m.learning_rate
+        alpha: Expr = Sym("α")
+        lr_text: Expr = Num(p.given(m.learning_rate))
+        lr = m.learning_rate
         if m.reduction == "mean":  # the gradient is the mean over the rows: α / N times the sum
             alpha, lr_text, lr = Paren(op("/", alpha, Num(str(n)))), Paren(op("/", lr_text, Num(str(n)))), lr / n
         learned_biases = m.update_biases and m.has_biases
@@ -605,7 +610,7 @@ class _Builder:
         for l in reversed(range(len(m.weights))):
             n_from, n_to = m.layers[l], m.layers[l + 1]
             # the weights into each node, then the biases (unless frozen), as the slides go through them
-            cells = [(j, i) for j in range(n_to) for i in range(n_from)]
+            cells: list[tuple[int, int | None]] = [(j, i) for j in range(n_to) for i in range(n_from)]
             cells += [(j, None) for j in range(n_to)] if learned_biases else []
             for j, i in cells:
                 cell, sym, old, terms = self._terms(l, j, i)
