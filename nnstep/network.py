@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import contextlib
 import math
-import os
 from array import array
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 
 from . import regularization
 from .activations import ACTIVATIONS
 from .costs import COSTS
+from .fastpath import FastLoop, fast_path_applies
 from .optimizers import Optimizer, OptimizerState, descend
 
 
@@ -289,6 +290,52 @@ class Training:
     interrupted: bool = False
 
 
+class TrainingLoop(Protocol):
+    """The contract both training loops keep (_GeneralLoop here, fastpath.FastLoop), as train
+    and _run use it. An epoch is forward (Steps 3-5: the cost, and the gradients kept for the
+    update), then, if it is not the last, update (Step 6). Epoch e's records are those of the
+    forward pass with the weights after e - 1 updates."""
+
+    completed: int  # the number of updates done (epochs completed)
+
+    def running(self) -> AbstractContextManager[None]:
+        """The context every epoch runs in (BLAS threads, worker threads)."""
+        ...
+
+    def forward(self) -> tuple[float, float]:
+        """Steps 3-5 of epoch completed + 1: its Sigma and its objective (Sigma or C(W))."""
+        ...
+
+    def record(self) -> Step:
+        """The full records of epoch completed + 1, after forward: a shown epoch."""
+        ...
+
+    def update(self) -> bool:
+        """Step 6 of that epoch; False if a weight is (known to be) no longer finite."""
+        ...
+
+    def record_completed(self) -> Step:
+        """The full records of epoch completed (after Ctrl-C), whose update is done."""
+        ...
+
+    def finite(self) -> bool:
+        """Whether every weight after `completed` updates is a finite number."""
+        ...
+
+    def first_bad(self, limit: int) -> int | None:
+        """The first epoch up to `limit` whose update left a weight that is not finite."""
+        ...
+
+
+def fast_loop(model: Model, inputs: np.ndarray, targets: np.ndarray) -> FastLoop[Step]:
+    """The fast path's loop, with the general path (`step`) for the records of a shown epoch."""
+
+    def records(weights: tuple[np.ndarray, ...], biases: tuple[np.ndarray, ...]) -> Step:
+        return step(replace(model, weights=weights, biases=biases), inputs, targets)
+
+    return FastLoop(model, inputs, targets, records)
+
+
 def train(
     model: Model,
     inputs: np.ndarray,
@@ -308,7 +355,7 @@ def train(
     if epochs < 1:
         raise ValueError("epochs must be at least 1")
     use_fast = fast and fast_path_applies(model)
-    loop = _FastLoop(model, inputs, targets) if use_fast else _GeneralLoop(model, inputs, targets)
+    loop: TrainingLoop = fast_loop(model, inputs, targets) if use_fast else _GeneralLoop(model, inputs, targets)
     wanted = set(snapshots)
     costs = array("d")  # Sigma per epoch, 8 bytes each
     shots: list[tuple[int, Step]] = []
@@ -325,7 +372,13 @@ def train(
 
 
 def _run(
-    loop, epochs: int, goal: float | None, on_epoch, wanted: set[int], costs: array, shots: list[tuple[int, Step]]
+    loop: TrainingLoop,
+    epochs: int,
+    goal: float | None,
+    on_epoch: Callable[[int], None] | None,
+    wanted: set[int],
+    costs: array,
+    shots: list[tuple[int, Step]],
 ) -> Training:
     """The epochs: Steps 3-4, the goal and the records of a shown epoch, then Steps 5-6."""
     forward, update, record = loop.forward, loop.update, costs.append
@@ -355,23 +408,10 @@ def _run(
     raise AssertionError("unreachable")
 
 
-def fast_path_applies(model: Model) -> bool:
-    """The fast path covers the lecture's conventions: one full-batch plain gradient-descent update
-    per epoch with every layer updated from the same forward pass, elementwise f' and dC/dyhat,
-    no regularisation."""
-    return (
-        model.update == "batch"
-        and model.optimizer.name == "gd"
-        and (model.layer_updates == "simultaneous" or len(model.weights) == 1)
-        and all(ACTIVATIONS[name].df is not None for name in model.activations)
-        and not regularization.regularized(model)
-    )
-
-
 class _GeneralLoop:
     """Epochs by `step`: every record of every epoch, any convention."""
 
-    def running(self):
+    def running(self) -> AbstractContextManager[None]:
         return contextlib.nullcontext()
 
     def __init__(self, model: Model, inputs: np.ndarray, targets: np.ndarray):
@@ -408,258 +448,3 @@ class _GeneralLoop:
         """The first epoch up to `limit` whose update left a weight that is not finite: update
         checks every one, so only the epoch it was refused in."""
         return limit if self.completed < limit else None
-
-
-# The fast path: the same arithmetic as forward/backprop/descend_batch, on preallocated buffers.
-# Arrays are transposed (one column per observation) so that every elementwise operation runs on
-# contiguous memory. Each layer's biases ride along as the last row of an augmented weight matrix
-# [W; b] against a row of ones, so z = [W; b]^T [a; 1] and [dC/dW; dC/db] = [a; 1] BPE^T are one
-# product each. The learning rate (and 1/N for the mean) is folded into the output BPE, so that
-# one subtraction over all parameters is Step 6. Rows go in blocks, each taken forward and back at
-# once while its numbers are in the cache. The sigmoid is written 1 - 1 / (1 + e^z), which keeps
-# 1 - f(z) for f'(z) = f(z) (1 - f(z)) and is within 1e-16 of 1 / (1 + e^-z).
-
-BLOCK_ROWS = 1024
-CHECK_EVERY = 1024  # updates between two checks that every weight is still a finite number
-PARALLEL_ROWS = 20_000  # from this many rows on, two threads share the blocks (BLAS on one each)
-_ONE = np.array(1.0)
-
-
-def _blas_limits():
-    """threadpoolctl's threadpool_limits, if it is installed (it sets BLAS's thread count)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return None
-    return threadpool_limits
-
-
-def _tanh_into(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
-    np.tanh(z, out)
-
-
-def _tanh_bpe_into(z: np.ndarray, a: np.ndarray, tmp: np.ndarray, error: np.ndarray, out: np.ndarray) -> None:
-    """BPE = error (1 - tanh(z)^2)."""
-    np.multiply(a, a, out)
-    np.subtract(_ONE, out, out)
-    np.multiply(out, error, out)
-
-
-def _generic_f(name: str) -> Callable[[np.ndarray, np.ndarray, np.ndarray], None]:
-    f = ACTIVATIONS[name].f
-
-    def into(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
-        out[...] = f(z)
-
-    return into
-
-
-def _generic_bpe(name: str) -> Callable[..., None]:
-    bpe = ACTIVATIONS[name].bpe
-
-    def into(z: np.ndarray, a: np.ndarray, tmp: np.ndarray, error: np.ndarray, out: np.ndarray) -> None:
-        out[...] = bpe(z, a, error)
-
-    return into
-
-
-class _FastLoop:
-    """Epochs of the lecture's conventions with preallocated buffers and no records; `record`
-    rebuilds the Model and runs `step` for an epoch that is shown.
-
-    Per block of rows (transposed, one column per row) the inputs [x; 1] and the targets; per size
-    of block, buffers that every block of that size reuses while they are in the cache: for each
-    layer l, acts[l] = [a_l; 1], and for layer l + 1: z, tmp, BPE and the error dC/da. The plans
-    list the arguments of every call of one epoch, once per parameter vector."""
-
-    def __init__(self, model: Model, inputs: np.ndarray, targets: np.ndarray):
-        self.model, self.inputs, self.targets = model, inputs, targets
-        layers, n = model.layers, len(model.weights)
-        shapes = [(k + 1, m) for k, m in zip(layers, layers[1:])]
-        offsets = np.concatenate([[0], np.cumsum([k * m for k, m in shapes])]).astype(int)
-
-        def split(vector: np.ndarray) -> list[np.ndarray]:
-            return [vector[a:b].reshape(shape) for a, b, shape in zip(offsets, offsets[1:], shapes)]
-
-        # three parameter vectors in turn: the weights after e - 1 updates (read), after e
-        # (written), and after e - 2 (kept, so that Ctrl-C can still show the last completed epoch)
-        self.params = [np.empty(offsets[-1]) for _ in range(3)]
-        self.views = [split(p) for p in self.params]
-        for l, (w, b) in enumerate(zip(model.weights, model.biases)):
-            self.views[0][l][:-1] = w
-            self.views[0][l][-1] = b
-        self.grad = np.empty(offsets[-1])
-        self.frozen = [g[-1] for g in split(self.grad)] if not (model.update_biases and model.has_biases) else []
-        # None: the sigmoid, written inline in _epoch
-        f = [None if a == "sigmoid" else _tanh_into if a == "tanh" else _generic_f(a) for a in model.activations]
-        bpe_into = [
-            None if a == "sigmoid" else _tanh_bpe_into if a == "tanh" else _generic_bpe(a) for a in model.activations
-        ]
-        rows = len(inputs)
-        self.rows, self.mean = rows, model.reduction == "mean"
-        self.cost = COSTS[model.cost]
-        self.half_squared = model.cost == "half_squared_error"
-        factor = 2.0 if model.cost == "squared_error" else 1.0  # dC/dyhat = factor (yhat - y)
-        lr = model.learning_rate / rows if self.mean else model.learning_rate
-        self.scale = np.array(lr * factor)
-        # Large data goes in two shards of blocks, one per core, each summing its own gradients.
-        shards = 2 if rows >= PARALLEL_ROWS and (os.cpu_count() or 1) >= 2 and _blas_limits() else 1
-        per_shard = -(-rows // shards)
-        self.grads = [self.grad] + [np.empty_like(self.grad) for _ in range(shards - 1)]
-        # plans[k][shard]: per block, the calls of one epoch with the weights in self.views[k]
-        self.plans: list[list[list]] = [[[] for _ in range(shards)] for _ in range(3)]
-        for shard in range(shards):
-            grads, partial, buffers = split(self.grads[shard]), [np.empty(shape) for shape in shapes], {}
-            end = min(rows, (shard + 1) * per_shard)
-            for start in range(shard * per_shard, end, BLOCK_ROWS):
-                x, y = inputs[start : min(start + BLOCK_ROWS, end)], targets[start : min(start + BLOCK_ROWS, end)]
-                size = len(x)
-                if size not in buffers:
-                    acts = [np.ones((k + 1, size)) for k in layers[1:-1]] + [np.empty((layers[-1], size))]
-                    buffers[size] = (acts, *([np.empty((k, size)) for k in layers[1:]] for _ in range(4)))
-                hidden, zs, tmps, bpes, errors = buffers[size]
-                acts = [np.ones((layers[0] + 1, size))] + hidden
-                acts[0][:-1] = x.T
-                outs = [a[:-1] for a in acts[1:-1]] + [acts[-1]]
-                first = start == shard * per_shard
-                into = grads if first else partial
-                cost = (np.ascontiguousarray(y.T), acts[-1], errors[-1], errors[-1].reshape(-1))
-                for k in range(3):
-                    ws = self.views[k]
-                    forward = [(ws[l].T, acts[l], zs[l], f[l], outs[l], tmps[l]) for l in range(n)]
-                    backward = [
-                        (
-                            bpe_into[l],
-                            zs[l],
-                            outs[l],
-                            tmps[l],
-                            errors[l],
-                            bpes[l],
-                            ws[l][:-1] if l else None,
-                            errors[l - 1] if l else None,
-                            acts[l],
-                            bpes[l].T,
-                            into[l],
-                            None if first else grads[l],
-                        )
-                        for l in reversed(range(n))
-                    ]
-                    self.plans[k][shard].append((forward, cost, backward))
-        self.pool = ThreadPoolExecutor(shards) if shards > 1 else None
-        self.completed = 0
-
-    def model_after(self, k: int) -> Model:
-        """The Model holding the weights after k updates (k >= completed - 1)."""
-        ws = self.views[k % 3]
-        return replace(self.model, weights=tuple(w[:-1].copy() for w in ws), biases=tuple(w[-1].copy() for w in ws))
-
-    @contextlib.contextmanager
-    def running(self):
-        """The context to train in: with two shards, BLAS on one thread per shard."""
-        if self.pool is None:
-            yield
-            return
-        try:
-            with _blas_limits()(1):
-                yield
-        finally:
-            self.pool.shutdown(wait=False)
-
-    def forward(self) -> tuple[float, float]:
-        """Steps 3-5 of the next epoch: the cost and, block by block while its numbers are in the
-        cache, the gradients (Step 6 waits for update)."""
-        plans = self.plans[self.completed % 3]
-        if self.pool is None:
-            total = self._epoch(plans[0])
-        else:
-            total = sum(self.pool.map(self._shard_epoch, plans))
-        return total, total / self.rows if self.mean else total
-
-    def _shard_epoch(self, plans: list) -> float:
-        """One shard's epoch on a worker thread: numpy's error state is per thread, so the
-        caller's errstate (overflow of e^z is expected and harmless) is set here again."""
-        with np.errstate(over="ignore", invalid="ignore"):
-            return self._epoch(plans)
-
-    def _epoch(
-        self,
-        plans: list,
-        dot=np.dot,
-        exp=np.exp,
-        add=np.add,
-        divide=np.divide,
-        subtract=np.subtract,
-        multiply=np.multiply,
-    ) -> float:
-        scale, total = self.scale, 0.0
-        for forward, (y, yhat, err, err_flat), backward in plans:
-            for w_t, a, z, f, out, tmp in forward:  # Step 3
-                dot(w_t, a, z)
-                if f is None:  # the sigmoid, inline: tmp = 1 - f(z) = 1 / (1 + e^z), out = f(z)
-                    exp(z, tmp)
-                    add(tmp, _ONE, z)
-                    divide(_ONE, z, tmp)
-                    subtract(_ONE, tmp, out)
-                else:
-                    f(z, out, tmp)
-            if self.half_squared:  # Step 4: Sigma = 1/2 sum (yhat - y)^2; err = dC/dyhat = yhat - y
-                subtract(yhat, y, err)
-                total += 0.5 * float(dot(err_flat, err_flat))
-            else:  # err = dC/dyhat up to the factor 2 of the squared error, folded into the scale
-                c = self.cost
-                err[...] = (yhat - y) if c.name == "squared_error" else c.derivative(yhat.T, y.T).T
-                total += float(c.per_observation(yhat.T, y.T).sum())
-            multiply(err, scale, err)  # Step 5, scaled by the learning rate
-            for bpe_into, z, a, tmp, err_l, bpe, w, err_prev, a_prev, bpe_t, grad, into in backward:
-                if bpe_into is None:  # the sigmoid, inline: error f(z) (1 - f(z)), 1 - f(z) kept in tmp
-                    multiply(tmp, a, z)
-                    multiply(z, err_l, bpe)
-                else:
-                    bpe_into(z, a, tmp, err_l, bpe)
-                if w is not None:
-                    dot(w, bpe, err_prev)
-                dot(a_prev, bpe_t, grad)
-                if into is not None:
-                    into += grad
-        return total
-
-    def record(self) -> Step:
-        """The full records of the current epoch, by the general path from the same weights."""
-        return step(self.model_after(self.completed), self.inputs, self.targets)
-
-    def record_completed(self) -> Step:
-        """The full records of the last completed epoch."""
-        return step(self.model_after(self.completed - 1), self.inputs, self.targets)
-
-    def update(self, check: bool = False) -> bool:
-        """Step 6: one subtraction of the summed gradients from every weight and bias. Every
-        CHECK_EVERY updates (and with `check`) False if a weight is no longer a finite number;
-        in between a runaway shows in the cost, and first_bad finds its epoch."""
-        if self.pool is not None:
-            for grad in self.grads[1:]:
-                self.grad += grad
-        if self.frozen:
-            for g in self.frozen:
-                g.fill(0.0)
-        new = self.params[(self.completed + 1) % 3]
-        np.subtract(self.params[self.completed % 3], self.grad, new)
-        self.completed += 1
-        if (check or self.completed % CHECK_EVERY == 0) and not self.finite():
-            return False
-        return True
-
-    def finite(self) -> bool:
-        """Whether the current weights (after `completed` updates) are all finite numbers."""
-        current = self.params[self.completed % 3]
-        return math.isfinite(np.dot(current, current)) or bool(np.isfinite(current).all())
-
-    def first_bad(self, limit: int) -> int | None:
-        """The first epoch up to `limit` whose update left a weight that is not a finite number,
-        found by training again from the start with a check after every update."""
-        again = _FastLoop(self.model, self.inputs, self.targets)
-        with again.running():
-            for epoch in range(1, limit + 1):
-                again.forward()
-                if not again.update(check=True):
-                    return epoch
-        return None

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nnstep import network
+from nnstep import fastpath, network
 from nnstep.files.load import lecture_file, load_data, load_model
 from nnstep.network import Model
 
@@ -79,12 +79,12 @@ def test_random_networks_fast_equals_general(problem, block_rows, epochs):
         general = None
     # runaway training (linear layers, say) amplifies rounding without bound: compare where it stays put
     assume(general is not None and max(np.abs(w).max() for w in general.last.updated.weights) < 1e3)
-    old = network.BLOCK_ROWS
-    network.BLOCK_ROWS = block_rows  # several blocks exercise the summing of the gradients
+    old = fastpath.BLOCK_ROWS
+    fastpath.BLOCK_ROWS = block_rows  # several blocks exercise the summing of the gradients
     try:
         fast = network.train(model, x, y, epochs)
     finally:
-        network.BLOCK_ROWS = old
+        fastpath.BLOCK_ROWS = old
     # one block sums the rows in the general path's order; several blocks add partial sums, whose
     # different rounding grows a little with every epoch (seen: 1.4e-12 after 17 epochs)
     _assert_same(fast, general, 1e-12 if block_rows >= len(x) else 1e-10)
@@ -102,9 +102,9 @@ def test_two_shards_on_two_threads_equal_the_general_path(monkeypatch, rows):
         0.3,
     )
     x, y = rng.uniform(-2, 2, (rows, 2)), rng.uniform(0, 1, (rows, 1))
-    monkeypatch.setattr(network, "PARALLEL_ROWS", 10)
-    monkeypatch.setattr(network, "BLOCK_ROWS", 4)
-    loop = network._FastLoop(model, x, y)
+    monkeypatch.setattr(fastpath, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(fastpath, "BLOCK_ROWS", 4)
+    loop = network.fast_loop(model, x, y)
     assert loop.pool is not None and len(loop.grads) == 2
     _assert_same(network.train(model, x, y, 40), network.train(model, x, y, 40, fast=False))
 
@@ -169,7 +169,7 @@ def test_divergence_is_reported_at_the_same_epoch_on_both_paths(lecture, monkeyp
     with pytest.raises(network.Diverged) as caught:
         network.train(model, data.inputs, data.targets, 1000, fast=False)
     for every in (1, 7, 1024):  # the fast path checks the weights every CHECK_EVERY updates
-        monkeypatch.setattr(network, "CHECK_EVERY", every)
+        monkeypatch.setattr(fastpath, "CHECK_EVERY", every)
         with pytest.raises(network.Diverged) as fast:
             network.train(model, data.inputs, data.targets, 1000)
         assert fast.value.epoch == caught.value.epoch
@@ -178,11 +178,31 @@ def test_divergence_is_reported_at_the_same_epoch_on_both_paths(lecture, monkeyp
 def test_fast_sigmoid_is_within_1e_12_of_the_formula(monkeypatch):
     """The fast path writes f(z) = 1 - 1 / (1 + e^z); the lecture writes 1 / (1 + e^-z)."""
     z = np.concatenate([np.linspace(-800, 800, 1601), np.linspace(-6, 6, 1201)])
-    monkeypatch.setattr(network, "BLOCK_ROWS", len(z))
+    monkeypatch.setattr(fastpath, "BLOCK_ROWS", len(z))
     model = Model((1, 1), (np.ones((1, 1)),), (np.zeros(1),), ("sigmoid",), 0.5)
-    loop = network._FastLoop(model, z[:, None], np.zeros((len(z), 1)))
+    loop = network.fast_loop(model, z[:, None], np.zeros((len(z), 1)))
     with np.errstate(over="ignore"):
         loop.forward()
         exact = 1.0 / (1.0 + np.exp(-z))
-    _, (_, yhat, _, _), _ = loop.plans[0][0][0]
+    yhat = loop.plans[0][0][0].cost.output
     np.testing.assert_allclose(yhat[0], exact, rtol=0, atol=1e-12)
+
+
+def test_the_fast_path_needs_nothing_of_network():
+    """fastpath.py sits below network.py: importing it loads no network.py (no import cycle)."""
+    import subprocess
+    import sys
+
+    code = "import sys, nnstep.fastpath; print('nnstep.network' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def test_both_loops_keep_the_contract(lecture):
+    """Every member of network.TrainingLoop exists on both loops (mypy checks the signatures)."""
+    model, data = lecture
+    members = [m for m in vars(network.TrainingLoop) if not m.startswith("_")] + ["completed"]
+    for loop in (
+        network.fast_loop(model, data.inputs, data.targets),
+        network._GeneralLoop(model, data.inputs, data.targets),
+    ):
+        assert all(hasattr(loop, m) for m in members), type(loop)
