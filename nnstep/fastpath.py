@@ -20,8 +20,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
 import numpy as np
@@ -32,7 +31,10 @@ from .optimizers import Optimizer
 
 BLOCK_ROWS = 1024
 CHECK_EVERY = 1024  # updates between two checks that every weight is still a finite number
-PARALLEL_ROWS = 20_000  # from this many rows on, two threads share the blocks (BLAS on one each)
+SHARD_ROWS = 10_000  # rows per shard at least: the blocks go to min(cores, rows // SHARD_ROWS) threads
+# OpenBLAS (numpy's) starts threads of its own for a matrix product of more multiply-adds than
+# 65,536 x GEMM_MULTITHREAD_THRESHOLD (4); below that it runs on one thread without being told.
+BLAS_THREAD_WORK = 65_536 * 4
 _ONE = np.array(1.0)
 
 Weights = tuple[np.ndarray, ...]
@@ -93,6 +95,32 @@ def _blas_limits():
     except ImportError:
         return None
     return threadpool_limits
+
+
+def cores() -> int:
+    """The CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def blas_would_thread(rows: int, layers: Sequence[int]) -> bool:
+    """Whether BLAS would start threads of its own for a layer's product over `rows` rows."""
+    return max(rows * (k + 1) * m for k, m in zip(layers, layers[1:])) > BLAS_THREAD_WORK
+
+
+@contextlib.contextmanager
+def one_blas_thread(needed: bool = True) -> Iterator[None]:
+    """BLAS on one thread while training (each shard is one thread of its own), where it would
+    otherwise start threads: under load, BLAS threads that wait for a busy core stall every
+    product. Without threadpoolctl, BLAS keeps its own count."""
+    limits = _blas_limits() if needed else None
+    if limits is None:
+        yield
+        return
+    with limits(1):
+        yield
 
 
 def _tanh_into(z: np.ndarray, out: np.ndarray, tmp: np.ndarray) -> None:
@@ -187,14 +215,19 @@ class _Buffers(NamedTuple):
 
 
 class FastLoop(Generic[R]):
-    """Epochs of the lecture's conventions with preallocated buffers and no records; `record`
-    hands the weights of an epoch that is shown to `records` (network.step, by network.train).
+    """Epochs of the lecture's conventions with preallocated buffers and no records. For an epoch
+    that is shown, `records(loop, k)` makes the records of epoch k + 1 (network.train hands in the
+    general path's `step` from weights_after(k), or a record of epoch_sums(k) for large data).
 
     Per block of rows (transposed, one column per row) the inputs [x; 1] and the targets, and
     the buffers of its size. The plans list the calls of one epoch, once per parameter vector."""
 
     def __init__(
-        self, model: Design, inputs: np.ndarray, targets: np.ndarray, records: Callable[[Weights, Weights], R]
+        self,
+        model: Design,
+        inputs: np.ndarray,
+        targets: np.ndarray,
+        records: Callable[[FastLoop[R], int], R],
     ):
         self.model, self.inputs, self.targets, self.records = model, inputs, targets, records
         layers, n = model.layers, len(model.weights)
@@ -226,9 +259,12 @@ class FastLoop(Generic[R]):
         factor = 2.0 if model.cost == "squared_error" else 1.0  # dC/dyhat = factor (yhat - y)
         lr = model.learning_rate / rows if self.mean else model.learning_rate
         self.scale = np.array(lr * factor)
-        # Large data goes in two shards of blocks, one per core, each summing its own gradients.
-        shards = 2 if rows >= PARALLEL_ROWS and (os.cpu_count() or 1) >= 2 and _blas_limits() else 1
+        # Large data goes in shards of blocks, one per core, each summing its own gradients.
+        shards = max(1, min(cores(), rows // SHARD_ROWS))
+        if shards > 1 and _blas_limits() is None:
+            shards = 1  # BLAS's own threads, then
         per_shard = -(-rows // shards)
+        self.blas_limited = shards > 1 or blas_would_thread(min(per_shard, BLOCK_ROWS), layers)
         self.grads = [self.grad] + [np.empty_like(self.grad) for _ in range(shards - 1)]
         # plans[k][shard]: the blocks of one epoch with the weights in self.views[k]
         self.plans: list[list[list[Block]]] = [[[] for _ in range(shards)] for _ in range(3)]
@@ -272,8 +308,15 @@ class FastLoop(Generic[R]):
                         for l in reversed(range(n))
                     ]
                     self.plans[k][shard].append(Block(forward, cost, backward))
-        self.pool = ThreadPoolExecutor(shards) if shards > 1 else None
+        if shards > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool: ThreadPoolExecutor | None = ThreadPoolExecutor(shards)
+        else:
+            self.pool = None
         self.completed = 0
+        self.totals = [math.nan] * 3  # Σ of the last epochs as the blocks summed it, by updates before them
+        self.summed = -1  # the updates before the epoch whose shard gradients are summed into self.grad
 
     def weights_after(self, k: int) -> tuple[Weights, Weights]:
         """Copies of the weights and the biases after k updates (k >= completed - 1)."""
@@ -282,15 +325,13 @@ class FastLoop(Generic[R]):
 
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
-        """The context to train in: with two shards, BLAS on one thread per shard."""
-        if self.pool is None:
-            yield
-            return
+        """The context to train in: BLAS on one thread per shard, the shards' threads shut down after."""
         try:
-            with _blas_limits()(1):
+            with one_blas_thread(self.blas_limited):
                 yield
         finally:
-            self.pool.shutdown(wait=False)
+            if self.pool is not None:
+                self.pool.shutdown(wait=False)
 
     def forward(self) -> tuple[float, float]:
         """Steps 3-5 of the next epoch: the cost and, block by block while its numbers are in the
@@ -300,6 +341,7 @@ class FastLoop(Generic[R]):
             total = self._epoch(plans[0])
         else:
             total = sum(self.pool.map(self._shard_epoch, plans))
+        self.totals[self.completed % 3], self.summed = total, -1
         return total, total / self.rows if self.mean else total
 
     def _shard_epoch(self, plans: list[Block]) -> float:
@@ -351,25 +393,37 @@ class FastLoop(Generic[R]):
         return total
 
     def record(self) -> R:
-        """The full records of the current epoch, by the general path from the same weights."""
-        return self.records(*self.weights_after(self.completed))
+        """The records of the current epoch (after forward)."""
+        return self.records(self, self.completed)
 
     def record_completed(self) -> R:
-        """The full records of the last completed epoch."""
-        return self.records(*self.weights_after(self.completed - 1))
+        """The records of the last completed epoch."""
+        return self.records(self, self.completed - 1)
+
+    def epoch_sums(self, k: int) -> tuple[float, tuple[Weights, Weights], tuple[Weights, Weights]]:
+        """Epoch k + 1 by its sums, without a record per row (k = completed after forward, or
+        completed - 1): its Σ as the blocks summed it, the weights and biases it started with,
+        and those after its update."""
+        if k == self.completed:
+            self._descend()  # where update will write the same numbers
+        return self.totals[k % 3], self.weights_after(k), self.weights_after(k + 1)
+
+    def _descend(self) -> None:
+        """Step 6 into the next parameter vector: the shards' gradients summed (once per epoch),
+        frozen biases left as they are, and one subtraction of the summed gradients."""
+        if self.summed != self.completed:
+            for grad in self.grads[1:]:
+                self.grad += grad
+            for g in self.frozen:
+                g.fill(0.0)
+            self.summed = self.completed
+        np.subtract(self.params[self.completed % 3], self.grad, self.params[(self.completed + 1) % 3])
 
     def update(self, check: bool = False) -> bool:
         """Step 6: one subtraction of the summed gradients from every weight and bias. Every
         CHECK_EVERY updates (and with `check`) False if a weight is no longer a finite number;
         in between a runaway shows in the cost, and first_bad finds its epoch."""
-        if self.pool is not None:
-            for grad in self.grads[1:]:
-                self.grad += grad
-        if self.frozen:
-            for g in self.frozen:
-                g.fill(0.0)
-        new = self.params[(self.completed + 1) % 3]
-        np.subtract(self.params[self.completed % 3], self.grad, new)
+        self._descend()
         self.completed += 1
         if (check or self.completed % CHECK_EVERY == 0) and not self.finite():
             return False

@@ -7,7 +7,6 @@ or prints; every function returns plain records that the tables and the JSON out
 
 from __future__ import annotations
 
-import contextlib
 import math
 from array import array
 from collections.abc import Callable, Iterable
@@ -20,7 +19,7 @@ import numpy as np
 from . import regularization
 from .activations import ACTIVATIONS
 from .costs import COSTS
-from .fastpath import FastLoop, fast_path_applies
+from .fastpath import FastLoop, blas_would_thread, fast_path_applies, one_blas_thread
 from .optimizers import Optimizer, OptimizerState, descend
 
 
@@ -266,6 +265,17 @@ def not_finite(*records) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Sums:
+    """An epoch shown by its sums alone, for data too large to show row by row: the model it
+    started with, its cost (Σ, C(W) and the objective; no cost per row: `observations` is empty)
+    and the model after its update. The fast path gives it without a record per row."""
+
+    model: Model
+    cost: CostSummary
+    updated: Model
+
+
 class Diverged(ArithmeticError):
     """Training left the finite numbers (too large a learning rate, for example)."""
 
@@ -280,13 +290,14 @@ class Training:
     updates, `last.updated` the weights after `epochs` updates), as an "After N epochs" slide shows.
     `goal_epoch` is the first epoch whose Sigma fell below the goal, if one was set and met.
     `costs[k]` is the Sigma of epoch k + 1 (the cost curve); `snapshots` holds (epoch, Step) for
-    each epoch asked for and reached; `interrupted` says that Ctrl-C stopped training after `epochs`."""
+    each epoch asked for and reached; `interrupted` says that Ctrl-C stopped training after `epochs`.
+    Trained with per_row=False, the shown epochs of the fast path are Sums instead of Steps."""
 
     epochs: int
-    last: Step
+    last: Step | Sums
     goal_epoch: int | None
     costs: np.ndarray = field(default_factory=lambda: np.empty(0))
-    snapshots: tuple[tuple[int, Step], ...] = ()
+    snapshots: tuple[tuple[int, Step | Sums], ...] = ()
     interrupted: bool = False
 
 
@@ -306,16 +317,16 @@ class TrainingLoop(Protocol):
         """Steps 3-5 of epoch completed + 1: its Sigma and its objective (Sigma or C(W))."""
         ...
 
-    def record(self) -> Step:
-        """The full records of epoch completed + 1, after forward: a shown epoch."""
+    def record(self) -> Step | Sums:
+        """The records of epoch completed + 1, after forward: a shown epoch."""
         ...
 
     def update(self) -> bool:
         """Step 6 of that epoch; False if a weight is (known to be) no longer finite."""
         ...
 
-    def record_completed(self) -> Step:
-        """The full records of epoch completed (after Ctrl-C), whose update is done."""
+    def record_completed(self) -> Step | Sums:
+        """The records of epoch completed (after Ctrl-C), whose update is done."""
         ...
 
     def finite(self) -> bool:
@@ -327,13 +338,27 @@ class TrainingLoop(Protocol):
         ...
 
 
-def fast_loop(model: Model, inputs: np.ndarray, targets: np.ndarray) -> FastLoop[Step]:
-    """The fast path's loop, with the general path (`step`) for the records of a shown epoch."""
+def fast_loop(
+    model: Model, inputs: np.ndarray, targets: np.ndarray, per_row: bool = True
+) -> FastLoop[Step] | FastLoop[Sums]:
+    """The fast path's loop. A shown epoch's records come from the general path (`step`) from the
+    same weights, or with per_row=False from the loop's own sums (Sums: no array over the rows)."""
 
-    def records(weights: tuple[np.ndarray, ...], biases: tuple[np.ndarray, ...]) -> Step:
-        return step(replace(model, weights=weights, biases=biases), inputs, targets)
+    def with_weights(pair: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]) -> Model:
+        return replace(model, weights=pair[0], biases=pair[1])
 
-    return FastLoop(model, inputs, targets, records)
+    def rows(loop: FastLoop[Step], k: int) -> Step:
+        return step(with_weights(loop.weights_after(k)), inputs, targets)
+
+    def sums(loop: FastLoop[Sums], k: int) -> Sums:
+        total, before, after = loop.epoch_sums(k)
+        mean = total / len(inputs)
+        cost = CostSummary(np.empty(0), total, mean, total if model.reduction == "sum" else mean)
+        return Sums(with_weights(before), cost, with_weights(after))
+
+    if per_row:
+        return FastLoop(model, inputs, targets, rows)
+    return FastLoop(model, inputs, targets, sums)
 
 
 def train(
@@ -345,20 +370,25 @@ def train(
     on_epoch: Callable[[int], None] | None = None,
     snapshots: Iterable[int] = (),
     fast: bool = True,
+    per_row: bool = True,
 ) -> Training:
     """Repeat Steps 3-6 `epochs` times, or until the first epoch whose cost (Sigma for the
     lecture's sum reduction, C(W) for mean) is below `goal`.
 
     The full records (Step) are kept for the last epoch and for the epochs in `snapshots`. Ctrl-C
     (KeyboardInterrupt, also from `on_epoch`) ends training at the last completed epoch.
-    `fast=False` takes the general path (`step` every epoch) even where the fast path applies."""
+    `fast=False` takes the general path (`step` every epoch) even where the fast path applies.
+    `per_row=False` (for data too large to show row by row) lets the fast path show an epoch by
+    its sums (Sums) instead of building a record per row."""
     if epochs < 1:
         raise ValueError("epochs must be at least 1")
     use_fast = fast and fast_path_applies(model)
-    loop: TrainingLoop = fast_loop(model, inputs, targets) if use_fast else _GeneralLoop(model, inputs, targets)
+    loop: TrainingLoop = (
+        fast_loop(model, inputs, targets, per_row) if use_fast else _GeneralLoop(model, inputs, targets)
+    )
     wanted = set(snapshots)
     costs = array("d")  # Sigma per epoch, 8 bytes each
-    shots: list[tuple[int, Step]] = []
+    shots: list[tuple[int, Step | Sums]] = []
     try:
         with np.errstate(over="ignore", invalid="ignore"), loop.running():
             return _run(loop, epochs, goal, on_epoch, wanted, costs, shots)
@@ -378,7 +408,7 @@ def _run(
     on_epoch: Callable[[int], None] | None,
     wanted: set[int],
     costs: array,
-    shots: list[tuple[int, Step]],
+    shots: list[tuple[int, Step | Sums]],
 ) -> Training:
     """The epochs: Steps 3-4, the goal and the records of a shown epoch, then Steps 5-6."""
     forward, update, record = loop.forward, loop.update, costs.append
@@ -412,7 +442,8 @@ class _GeneralLoop:
     """Epochs by `step`: every record of every epoch, any convention."""
 
     def running(self) -> AbstractContextManager[None]:
-        return contextlib.nullcontext()
+        """BLAS on one thread, where it would start threads of its own."""
+        return one_blas_thread(blas_would_thread(len(self.inputs), self.model.layers))
 
     def __init__(self, model: Model, inputs: np.ndarray, targets: np.ndarray):
         self.model, self.inputs, self.targets = model, inputs, targets

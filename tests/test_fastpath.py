@@ -90,8 +90,8 @@ def test_random_networks_fast_equals_general(problem, block_rows, epochs):
     _assert_same(fast, general, 1e-12 if block_rows >= len(x) else 1e-10)
 
 
-@pytest.mark.parametrize("rows", [20, 21])
-def test_two_shards_on_two_threads_equal_the_general_path(monkeypatch, rows):
+@pytest.mark.parametrize("rows, cores, shards", [(20, 2, 2), (21, 2, 2), (45, 4, 4), (45, 8, 4), (19, 2, 1)])
+def test_one_shard_per_core_on_threads_equals_the_general_path(monkeypatch, rows, cores, shards):
     rng = np.random.default_rng(rows)
     layers = (2, 5, 4, 1)
     model = Model(
@@ -102,11 +102,94 @@ def test_two_shards_on_two_threads_equal_the_general_path(monkeypatch, rows):
         0.3,
     )
     x, y = rng.uniform(-2, 2, (rows, 2)), rng.uniform(0, 1, (rows, 1))
-    monkeypatch.setattr(fastpath, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(fastpath, "SHARD_ROWS", 10)
     monkeypatch.setattr(fastpath, "BLOCK_ROWS", 4)
+    monkeypatch.setattr(fastpath, "cores", lambda: cores)
     loop = network.fast_loop(model, x, y)
-    assert loop.pool is not None and len(loop.grads) == 2
+    assert len(loop.grads) == shards and (loop.pool is not None) == (shards > 1)
     _assert_same(network.train(model, x, y, 40), network.train(model, x, y, 40, fast=False))
+
+
+def _blas_threads() -> int:
+    from threadpoolctl import threadpool_info
+
+    return max(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+
+
+def test_blas_runs_on_one_thread_per_shard_on_every_path(monkeypatch):
+    """Where BLAS would start threads of its own (a large enough product), every training loop
+    holds it to one thread: the fast path with one shard or several, and the general path."""
+    pytest.importorskip("threadpoolctl")
+    layers = (2, 64, 64, 1)
+    rng = np.random.default_rng(0)
+    model = Model(
+        layers,
+        tuple(rng.uniform(-1, 1, (a, b)) / 8 for a, b in zip(layers, layers[1:])),
+        tuple(np.zeros(b) for b in layers[1:]),
+        ("sigmoid",) * 3,
+        1e-4,
+    )
+    x, y = rng.uniform(-2, 2, (300, 2)), rng.uniform(0, 1, (300, 1))
+    assert fastpath.blas_would_thread(300, layers) and not fastpath.blas_would_thread(10, (2, 3, 1))
+    seen = []
+    for loop in (network.fast_loop(model, x, y), network._GeneralLoop(model, x, y)):
+        with loop.running():
+            seen.append(_blas_threads())
+    monkeypatch.setattr(fastpath, "SHARD_ROWS", 100)
+    monkeypatch.setattr(fastpath, "cores", lambda: 2)
+    sharded = network.fast_loop(model, x, y)
+    assert sharded.pool is not None
+    with sharded.running():
+        seen.append(_blas_threads())
+    assert seen == [1, 1, 1]
+
+
+@pytest.mark.parametrize("rows, frozen", [(30, False), (45, True)])
+def test_sums_alone_equal_the_records_per_row(monkeypatch, rows, frozen):
+    """per_row=False: a shown epoch by the fast loop's own sums, without a record per row."""
+    rng = np.random.default_rng(rows)
+    layers = (2, 4, 1)
+    model = Model(
+        layers,
+        tuple(rng.uniform(-1, 1, (a, b)) for a, b in zip(layers, layers[1:])),
+        tuple(rng.uniform(-1, 1, b) for b in layers[1:]),
+        ("tanh", "sigmoid"),
+        0.2,
+        update_biases=not frozen,
+    )
+    x, y = rng.uniform(-2, 2, (rows, 2)), rng.uniform(0, 1, (rows, 1))
+    monkeypatch.setattr(fastpath, "SHARD_ROWS", 10)
+    monkeypatch.setattr(fastpath, "BLOCK_ROWS", 4)
+    full = network.train(model, x, y, 25, snapshots=[3, 10])
+    sums = network.train(model, x, y, 25, snapshots=[3, 10], per_row=False)
+    assert isinstance(sums.last, network.Sums) and sums.last.cost.observations.size == 0
+    others = [k for k in range(25) if k + 1 not in (3, 10, 25)]  # epochs not shown: the loop's sums on both
+    np.testing.assert_array_equal(sums.costs[others], full.costs[others])
+    np.testing.assert_allclose(sums.costs, full.costs, rtol=1e-12)
+    for (n, a), (m, b) in zip(full.snapshots + ((25, full.last),), sums.snapshots + ((25, sums.last),)):
+        assert n == m
+        assert b.cost.sum == pytest.approx(a.cost.sum, rel=1e-12)
+        assert b.cost.mean == pytest.approx(a.cost.mean, rel=1e-12)
+        for p, q in zip(a.updated.weights + a.updated.biases, b.updated.weights + b.updated.biases):
+            np.testing.assert_allclose(q, p, rtol=1e-12, atol=1e-12)
+        for p, q in zip(a.model.weights, b.model.weights):
+            np.testing.assert_array_equal(q, p)
+    # a snapshot's sums leave the training that follows it as it was
+    np.testing.assert_array_equal(network.train(model, x, y, 25, per_row=False).costs, sums.costs)
+
+
+def test_ctrl_c_with_sums_alone_shows_the_last_completed_epoch(lecture):
+    model, data = lecture
+
+    def interrupt(epoch):
+        if epoch == 7:
+            raise KeyboardInterrupt
+
+    t = network.train(model, data.inputs, data.targets, 100, on_epoch=interrupt, per_row=False)
+    single = network.train(model, data.inputs, data.targets, 7)
+    assert t.interrupted and t.epochs == 7 and isinstance(t.last, network.Sums)
+    assert t.last.cost.sum == pytest.approx(single.last.cost.sum, rel=1e-12)
+    np.testing.assert_allclose(t.last.updated.weights[0], single.last.updated.weights[0], rtol=1e-12)
 
 
 def test_other_conventions_take_the_general_path(lecture):

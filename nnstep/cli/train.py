@@ -122,7 +122,11 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
         raise click.BadParameter(
             f"epoch {snapshots[-1]:,} is after the last epoch, {epochs:,} (--epochs)", param_hint="'--snapshots'"
         )
-    result = _run_training(model, data, epochs, goal, show_progress=fmt != "json", snapshots=snapshots)
+    from ..render.views import TABLE_ROWS
+
+    # records per row only where they are shown: JSON, tables of at most TABLE_ROWS rows, --rows
+    per_row = fmt == "json" or len(data) <= TABLE_ROWS or rows is not None
+    result = _run_training(model, data, epochs, goal, show_progress=fmt != "json", snapshots=snapshots, per_row=per_row)
     notes = []
     missed = [n for n in snapshots if n > result.epochs]
     if missed:
@@ -208,7 +212,7 @@ _STOPPED_BY = ["Ctrl-C"]
 SATURATED = 1e6  # a weight this large: every sigmoid node it feeds is 0 or 1, its derivative 0
 
 
-def _run_training(model, data, epochs, goal, show_progress, snapshots=()):
+def _run_training(model, data, epochs, goal, show_progress, snapshots=(), per_row=True):
     """Train, with a progress bar on stderr when it is a terminal. SIGTERM stops it as Ctrl-C does;
     training that diverges (inf, NaN) or saturates (weights beyond ±1e6) is exit status 1."""
     from .. import network
@@ -220,7 +224,7 @@ def _run_training(model, data, epochs, goal, show_progress, snapshots=()):
     _STOPPED_BY[0] = "Ctrl-C"
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        result = _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots)
+        result = _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots, per_row)
     except network.Diverged as exc:
         raise click.ClickException(f"{exc}; try a smaller --learning-rate") from None
     except KeyboardInterrupt:
@@ -241,9 +245,9 @@ def _run_training(model, data, epochs, goal, show_progress, snapshots=()):
     return result
 
 
-def _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots=()):
+def _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots=(), per_row=True):
     if not (show_progress and sys.stderr.isatty()):
-        return network.train(model, data.inputs, data.targets, epochs, goal, snapshots=snapshots)
+        return network.train(model, data.inputs, data.targets, epochs, goal, snapshots=snapshots, per_row=per_row)
     from rich.console import Console
     from rich.progress import Progress
 
@@ -255,4 +259,6 @@ def _train_with_progress(network, model, data, epochs, goal, show_progress, snap
             if epoch % every == 0:
                 progress.update(task, completed=epoch)
 
-        return network.train(model, data.inputs, data.targets, epochs, goal, on_epoch=tick, snapshots=snapshots)
+        return network.train(
+            model, data.inputs, data.targets, epochs, goal, on_epoch=tick, snapshots=snapshots, per_row=per_row
+        )

@@ -194,7 +194,8 @@ def search_views(model, chosen, curves, marks, refused, precision, low, high, st
 
 
 def train_views(model, data, result, precision, rows=None):
-    """The "After N epochs" view of each snapshot and of the last epoch."""
+    """The "After N epochs" view of each snapshot and of the last epoch (a Step, or for data above
+    TABLE_ROWS rows without `rows` chosen, the Sums that are all it shows)."""
     from .tables import bias_table, precision_for, state_tables, weights_table
 
     views = []
@@ -204,7 +205,7 @@ def train_views(model, data, result, precision, rows=None):
         p = precision_for(precision, n)
         plural = "s" if n != 1 else ""
         title = f"After {n:,} epoch{plural}: forward pass of epoch {n:,}"
-        views.append(forward_block(model, data, s.forward, s.cost, p, title, rows))
+        views.append(forward_block(model, data, getattr(s, "forward", None), s.cost, p, title, rows))  # Sums: no rows
         views += [
             weights_table(model.layers, s.updated.weights, p, f"Weights after {n:,} update{plural}"),
             bias_table(model.layers, {"Bias": s.updated.biases}, p, f"Biases after {n:,} update{plural}")
