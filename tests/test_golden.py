@@ -62,3 +62,30 @@ def test_every_entry_names_its_source(path):
         assert e.where.strip() and e.decimals >= 0
         if e.erratum is not None:
             assert len(e.erratum.reason) > 10, e.where
+
+
+def test_one_training_run_gives_the_numbers_of_step_after_step():
+    """The Calculator trains once, keeping the epochs the golden file names; stepping the general
+    path epoch by epoch (an independent loop here) gives the same numbers within 1e-12."""
+    import numpy as np
+
+    from nnstep import network
+    from nnstep.files.load import lecture_file, load_data, load_model
+    from nnstep.teach.golden import Calculator
+
+    model, data = load_model(lecture_file("model.yaml")), load_data(lecture_file("data.yaml"))
+    calc = Calculator(model, data, {1, 2, 37}, {0, 1, 36, 40})
+    assert sorted(calc.steps) == [1, 2, 37] and sorted(calc.models) == [0, 1, 36, 40]
+    m, steps, models = model, {}, {0: model}
+    for epoch in range(1, 41):
+        steps[epoch] = network.step(m, data.inputs, data.targets)
+        m = models[epoch] = steps[epoch].updated
+    for epoch, s in calc.steps.items():
+        assert s.cost.sum == pytest.approx(steps[epoch].cost.sum, rel=1e-12)
+        for a, b in zip(
+            s.forward.activations + s.backward.bpes, steps[epoch].forward.activations + steps[epoch].backward.bpes
+        ):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    for after, got in calc.models.items():
+        for a, b in zip(got.weights + got.biases, models[after].weights + models[after].biases):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)

@@ -225,14 +225,19 @@ class Calculator:
             return
         self.nodes = node_index(model.layers)
         self.nodes_per_layer = model.layers
-        last = max(epochs | {a + 1 for a in afters} | {1})
-        for epoch in range(1, last + 1):
-            s = network.step(model, data.inputs, data.targets)
+        # one training run that keeps the epochs named: epoch e's records (the forward pass with the
+        # weights after e - 1 updates) and, for `after: a`, the weights after a updates, which
+        # epoch a's update gives
+        wanted = (epochs | {a for a in afters if a > 0}) - {0}
+        if not wanted:
+            return
+        t = network.train(model, data.inputs, data.targets, max(wanted), snapshots=wanted)
+        for epoch, s in t.snapshots:
+            assert isinstance(s, Step)
             if epoch in epochs:
                 self.steps[epoch] = s
             if epoch in afters:
                 self.models[epoch] = s.updated
-            model = s.updated
 
     def _node(self, label: str) -> tuple[int, int]:
         if label not in self.nodes:
