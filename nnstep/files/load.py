@@ -7,14 +7,12 @@ holds the observations (Step 1 a, already normalized). The lecture's own pair sh
 from __future__ import annotations
 
 import csv
-import difflib
-import json
+import functools
 import math
 import os
 import re
 import reprlib
 import stat
-import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -23,7 +21,6 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
-import yaml
 
 from ..activations import ACTIVATIONS
 from ..costs import COSTS
@@ -49,7 +46,7 @@ MAX_VALUES = 5_000_000  # values after expanding aliases: an alias bomb expands 
 MAX_DIGITS = 400  # digits of an integer: 1e308 is the largest float
 
 
-class Refused(yaml.YAMLError):
+class Refused(Exception):
     """A well-formed YAML file nnstep will not read: a duplicate key, a huge integer, a bomb."""
 
     def __init__(self, key: str | None, message: str):
@@ -63,6 +60,8 @@ class _Checks:
     (no 1.1 sexagesimal 1:30, octal 012, binary 0b1 or 1_000)."""
 
     def construct_mapping(self, node, deep=False):
+        import yaml
+
         seen: dict = {}
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
@@ -86,33 +85,43 @@ class _Checks:
         return int(text)
 
 
-class _Loader(_Checks, yaml.SafeLoader):
-    """A safe loader with YAML 1.2 scalars: `ON`, `yes`, `no` stay strings; `1e-3` is a number;
-    `1:30`, `012`, `0x1f` and `2024-01-01` stay strings (they are numbers or dates only in YAML 1.1)."""
+@functools.cache
+def yaml_loader(libyaml: bool = True) -> type:
+    """The one YAML loader every file is read with: libyaml's C parser where PyYAML has it
+    (CSafeLoader, several times faster), else the pure-Python SafeLoader; either way the safe
+    constructors with _Checks, and YAML 1.2 scalars: `ON`, `yes`, `no` stay strings; `1e-3` is a
+    number; `1:30`, `012`, `0x1f` and `2024-01-01` stay strings (they are numbers or dates only in
+    YAML 1.1). Both parsers resolve plain scalars by these same rules (PyYAML's resolver, in Python)."""
+    import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if libyaml else yaml.SafeLoader
 
-_OWN = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in _OWN]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$"
-    ),
-    list("-+0123456789."),
-)
-# integers must still win over floats for plain digits
-_Loader.yaml_implicit_resolvers = {
-    first: sorted(resolvers, key=lambda r: r[0] != "tag:yaml.org,2002:int")
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-}
-_Loader.add_constructor("tag:yaml.org,2002:int", _Checks.construct_yaml_int)  # type: ignore[type-var]
+    class Loader(_Checks, base):  # type: ignore[valid-type,misc]
+        pass
+
+    own = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:float", "tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in own]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$"
+        ),
+        list("-+0123456789."),
+    )
+    # integers must still win over floats for plain digits
+    Loader.yaml_implicit_resolvers = {
+        first: sorted(resolvers, key=lambda r: r[0] != "tag:yaml.org,2002:int")
+        for first, resolvers in Loader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_constructor("tag:yaml.org,2002:int", _Checks.construct_yaml_int)
+    return Loader
 
 
 def _show_key(key: Any) -> str:
@@ -198,8 +207,10 @@ def read_yaml(path: str | Path) -> Any:
         )
     with _reading(path, "YAML"):
         text = Path(path).read_text(encoding="utf-8")
+    import yaml
+
     try:
-        doc = yaml.load(text, Loader=_Loader)
+        doc = yaml.load(text, Loader=yaml_loader())
         _measure(doc)
         return doc
     except Refused as exc:
@@ -219,6 +230,8 @@ def check_keys(path: str | Path, doc: dict, known: Sequence[str], where: str = "
     for key in doc:
         if key in known:
             continue
+        import difflib
+
         close = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}?" if close else f"expected one of {', '.join(known)}"
         raise InputError(path, f"{where}{_show_key(key)}", f"unknown key ({hint})")
@@ -548,6 +561,8 @@ def replace_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> N
         with open(path, "wb") as f:
             write(f)
         return
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
@@ -592,8 +607,12 @@ def yaml_names(names: Sequence[str]) -> str:
     """A flow-style YAML list of column names that reads back as the same names: plain where that
     is safe (Y, X1), else double-quoted ("true", "1", "A, B", "y]x")."""
 
+    import json
+
+    import yaml
+
     def one(name: str) -> str:
-        if _PLAIN_NAME.fullmatch(name) and yaml.load(f"[{name}]", Loader=_Loader) == [name]:
+        if _PLAIN_NAME.fullmatch(name) and yaml.load(f"[{name}]", Loader=yaml_loader()) == [name]:
             return name
         return json.dumps(name, ensure_ascii=False)
 

@@ -231,10 +231,10 @@ def _yaml_rows(path: str | Path, text: str) -> Iterable[tuple[int, dict[str, str
     """A YAML list of mappings; every value is taken as written (0.650 keeps its three decimals)."""
     import yaml
 
-    from ..files.load import _Loader
+    from ..files.load import yaml_loader
 
     try:
-        doc = yaml.compose(text, Loader=_Loader)
+        doc = yaml.compose(text, Loader=yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
