@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -90,6 +89,8 @@ def fmt_digits(value: float, digits: int, max_decimals: int) -> str:
 def fmt_significant_e(value: float | int, significant: int) -> str:
     """A number in e-notation with `significant` digits, as a program prints a large float:
     21**13 -> '1.544723777391195e17' (16 digits). Exact for Python integers of any size."""
+    from decimal import Decimal
+
     text = format(Decimal(value), f".{significant - 1}e")
     mantissa, exponent = text.split("e")
     return f"{mantissa}e{int(exponent)}"

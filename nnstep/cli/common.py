@@ -6,7 +6,6 @@ Input problems become one line on stderr and exit status 2 (InputProblem).
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import sys
@@ -530,6 +529,8 @@ def _print(*blocks, blank_after_last: bool = True) -> None:
     fmt, output = meta.get("nnstep.format", "table"), meta.get("nnstep.output")
     blocks = _chosen_table(blocks, meta.get("nnstep.table"))
     if fmt == "table" and output is None:
+        if _print_plain(blocks, blank_after_last):
+            return
         from rich.console import Console
 
         from ..render.export import renderables
@@ -556,10 +557,10 @@ def _print(*blocks, blank_after_last: bool = True) -> None:
 
 def _chosen_table(blocks: tuple, n: int | None) -> tuple:
     """--table N: the N-th table alone."""
-    from ..render.export import only_table, tables_of
-
     if n is None:
         return blocks
+    from ..render.export import only_table, tables_of
+
     try:
         return tuple(only_table(blocks, n))
     except IndexError:
@@ -578,8 +579,28 @@ def _say_which_table(blocks: tuple) -> None:
             click.echo(f"  --table {k}: {t.title}", err=True)
 
 
+def _print_plain(blocks: tuple, blank_after_last: bool) -> bool:
+    """Where stdout is no terminal, the text rich would write there, without loading rich
+    (render/plain.py); False where rich must lay the blocks out (a terminal, a table too wide)."""
+    import os
+    import sys
+
+    from ..render import plain
+
+    if not plain.rich_would_be_plain(sys.stdout, os.environ):
+        return False
+    width = plain.rich_width(os.environ)
+    text = None if width is None else plain.plain(blocks, width, blank_after_last)
+    if text is None:
+        return False
+    sys.stdout.write(text)
+    return True
+
+
 def _print_json(payload: dict) -> None:
     """JSON as the standard has it: a number that is not finite (NaN, Infinity) is refused, not written."""
+    import json
+
     try:
         text = json.dumps(payload, indent=2, allow_nan=False, ensure_ascii=False)  # α, ×, H₁ as they are
     except ValueError:

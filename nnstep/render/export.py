@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from html import escape as html_escape
 
 from ..worked.sheets import Sheet
-from .tables import Column, TableData
+from .tables import Column, StyledLines, TableData
 
-Block = TableData | Sheet | str
+Block = TableData | Sheet | StyledLines | str
 
 FORMATS = ("markdown", "latex", "csv", "html", "svg")
 
@@ -387,9 +387,10 @@ def html(blocks: Sequence[Block], title: str = "nnstep") -> str:
 # SVG and plain text -----------------------------------------------------------------------------
 
 
-def renderables(blocks: Sequence[Block], width: int = 80) -> list:
+def renderables(blocks: Sequence[Block | StyledLines], width: int = 80) -> list:
     """The blocks as rich renderables, exactly as a terminal `width` columns wide shows them: wide
     tables split into parts, long formulas broken between terms."""
+    from rich.console import Group
     from rich.text import Text
 
     from .show import sheet_renderable
@@ -403,7 +404,9 @@ def renderables(blocks: Sequence[Block], width: int = 80) -> list:
             out.append(sheet_renderable(b, width))
         elif isinstance(b, str):
             out.append(Text(b))
-        else:  # already a rich renderable (the verify report)
+        elif isinstance(b, StyledLines):
+            out.append(Group(*[Text(line, style=style) for style, line in b.lines]))
+        else:  # already a rich renderable
             out.append(b)
     return out
 

@@ -6,18 +6,29 @@ before an operator.
 
 from __future__ import annotations
 
-from rich.console import Group
-from rich.text import Text
+from typing import TYPE_CHECKING
 
-from ..worked.sheets import Sheet
+if TYPE_CHECKING:
+    from rich.console import Group
+
+    from ..worked.sheets import Sheet
+
+
+def sheet_lines(sheet: Sheet, width: int = 80) -> list[tuple[str, str]]:
+    """(style, line): the title, the notes, then each number: formula, the numbers substituted,
+    the result."""
+    lines = [("italic", sheet.title), ("", "")]
+    lines += [("dim", note) for note in sheet.notes]
+    if sheet.notes:
+        lines.append(("", ""))
+    for w in sheet.items:
+        lines += [("", line) for line in w.text_lines(width)]
+    return lines
 
 
 def sheet_renderable(sheet: Sheet, width: int = 80) -> Group:
-    """Title, notes, then each number: formula, the numbers substituted, the result."""
-    lines = [Text(sheet.title, style="italic"), Text("")]
-    lines += [Text(note, style="dim") for note in sheet.notes]
-    if sheet.notes:
-        lines.append(Text(""))
-    for w in sheet.items:
-        lines += [Text(line) for line in w.text_lines(width)]
-    return Group(*lines)
+    """The sheet in the terminal, with its styles."""
+    from rich.console import Group
+    from rich.text import Text
+
+    return Group(*[Text(line, style=style) for style, line in sheet_lines(sheet, width)])

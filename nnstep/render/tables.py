@@ -18,7 +18,7 @@ from ..dataset import Dataset
 from ..labels import Precision, fmt, fmt_significant, layer_label, node_labels, subscript, target_text
 from ..network import Backward, CostSummary, ForwardPass, Model
 
-__all__ = ["Column", "Precision", "TableData", "rich_table", "precision_for"]
+__all__ = ["Column", "Precision", "StyledLines", "TableData", "rich_table", "precision_for"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,14 @@ class TableData:
     rows: tuple[tuple[str, ...], ...]
     notes: tuple[str, ...] = ()
     faint: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class StyledLines:
+    """Lines of literal text, each with a rich style name ("" for none): a report that is not a
+    table (nnstep verify's), drawn with its styles in a terminal and as plain lines elsewhere."""
+
+    lines: tuple[tuple[str, str], ...]
 
 
 def rich_table(t: TableData):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..files.load import DATA_DIR, example_file
-from ..render.tables import Column, TableData
+from ..render.tables import Column, StyledLines, TableData
 from .golden import NO_EXAMPLE, Check, Entry, Golden, Unchecked, check_file
 
 REPRODUCED, ERRATUM, MISMATCH = "reproduced", "erratum", "mismatch"
@@ -295,12 +295,9 @@ def text_lines(report: Report, width: int = 80, errata_only: bool = False) -> li
     return out
 
 
-def renderable(report: Report, errata_only: bool = False):
-    """The text report as a rich renderable (literal text, never markup)."""
-    from rich.console import Group
-    from rich.text import Text
-
-    return Group(*[Text(line, style=style) for style, line in text_lines(report, errata_only=errata_only)])
+def renderable(report: Report, errata_only: bool = False) -> StyledLines:
+    """The text report as styled lines of literal text (never markup)."""
+    return StyledLines(tuple(text_lines(report, errata_only=errata_only)))
 
 
 def tables(report: Report, errata_only: bool = False) -> list[TableData]:
