@@ -252,3 +252,20 @@ def test_the_table_commands_import_only_what_they_use():
     for args in ([], ["forward"], ["backprop"], ["update"], ["train", "--epochs", "100"]):
         done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
         assert done.stderr.strip() == "[]", (args, done.stderr)
+
+
+def test_help_lists_each_command_by_its_own_summary_without_importing_it():
+    """`nnstep --help` shows the registered summary where the command would show its own."""
+    import click
+
+    from nnstep.cli import main
+
+    code = "import sys, nnstep.cli as c; c.main(['--help'], standalone_mode=False); print(sorted(c.main.commands))"
+    listed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "Commands:" in listed and listed.rstrip().endswith("[]")  # no command module imported
+    for name in main.list_commands(None):
+        stand_in = click.Command(name, help=main.lazy[name][1])  # what the listing shows
+        real = main.get_command(None, name)
+        assert real.name == name and real.callback is not None
+        for limit in range(20, 120):
+            assert stand_in.get_short_help_str(limit) == real.get_short_help_str(limit), (name, limit)

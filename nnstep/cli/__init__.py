@@ -23,7 +23,42 @@ from .common import (
 )
 
 
-@click.group(cls=OneLineErrors, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(OneLineErrors):
+    """The commands, each imported from its module when it is run (`nnstep forward` loads
+    cli/steps.py alone). `nnstep --help` lists them from their summaries, importing none: each
+    summary is the first paragraph of the command's help (a test holds them equal)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, tuple[str, str]] = {}  # name -> ("module:function", summary)
+        self.listing = False
+
+    def add_lazy(self, name: str, where: str, summary: str) -> None:
+        self.lazy[name] = (where, summary)
+
+    def list_commands(self, ctx: click.Context | None) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            where, summary = self.lazy[cmd_name]
+            if self.listing:
+                return click.Command(cmd_name, help=summary)
+            import importlib
+
+            module, _, function = where.partition(":")
+            self.add_command(getattr(importlib.import_module(f".{module}", __name__), function), cmd_name)
+        return super().get_command(ctx, cmd_name)  # type: ignore[arg-type]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self.listing = False
+
+
+@click.group(cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nnstep")
 @click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False), help="Model file (YAML).")
 @click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False), help="Data file (YAML or CSV).")
@@ -84,24 +119,22 @@ def main(ctx: click.Context, fmt: str, model_path: Path | None, data_path: Path 
 
 
 def _register() -> None:
-    from . import diagram, exercise, search, steps, tools, train, verify, worksheet
-
-    for command in (
-        steps.forward,
-        steps.backprop,
-        steps.update,
-        train.train,
-        search.search,
-        tools.normalize,
-        tools.gradcheck,
-        verify.verify,
-        diagram.diagram,
-        diagram.page,
-        worksheet.worksheet,
-        worksheet.check,
-        exercise.exercise,
+    for name, where, summary in (
+        ("forward", "steps:forward", "Steps 3-4: forward propagation and the cost of every observation."),
+        ("backprop", "steps:backprop", "Step 5: backpropagation errors of every node and observation."),
+        ("update", "steps:update", "Step 6: one full-batch update of every weight and bias."),
+        ("train", "train:train", 'Repeat Steps 3-6: the "After N epochs" slide.'),
+        ("search", "search:search", "Grid search, random search and gradient descent, side by side."),
+        ("normalize", "tools:normalize", "Step 1 a): z-scores of the inputs, X' = (X - mean) / std."),
+        ("gradcheck", "tools:gradcheck", "Check backpropagation against central finite differences."),
+        ("verify", "verify:verify", "Check every number the lecture material prints against nnstep."),
+        ("diagram", "diagram:diagram", "Draw the network with the numbers of one step on it."),
+        ("page", "diagram:page", "Write one HTML page that steps through the lecture."),
+        ("worksheet", "worksheet:worksheet", "Write a blank worksheet to fill in and mark with nnstep check."),
+        ("check", "worksheet:check", "Mark a filled-in worksheet, cell by cell, with follow-through."),
+        ("exercise", "exercise:exercise", "Write exercises: seeded networks and data, worksheets and answer keys."),
     ):
-        main.add_command(command)
+        main.add_lazy(name, where, summary)  # type: ignore[attr-defined]
 
 
 _register()
