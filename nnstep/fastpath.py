@@ -36,6 +36,9 @@ SHARD_ROWS = 10_000  # rows per shard at least: the blocks go to min(cores, rows
 # 65,536 x GEMM_MULTITHREAD_THRESHOLD (4); below that it runs on one thread without being told.
 BLAS_THREAD_WORK = 65_536 * 4
 _ONE = np.array(1.0)
+# numpy's dot itself, without the __array_function__ dispatch in front of it (a Python call per
+# product, a tenth of a lecture epoch); where numpy does not expose it, np.dot
+_DOT = getattr(np.dot, "_implementation", np.dot)
 
 Weights = tuple[np.ndarray, ...]
 R = TypeVar("R")  # the records of one epoch (network.Step)
@@ -353,7 +356,7 @@ class FastLoop(Generic[R]):
     def _epoch(
         self,
         plans: list[Block],
-        dot=np.dot,
+        dot=_DOT,
         exp=np.exp,
         add=np.add,
         divide=np.divide,
