@@ -242,6 +242,7 @@ def verdict(value: float, limit: float) -> str:
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # each line as it is measured, also into a file
     print("nnstep benchmark:", machine())
     try:
         import torch

@@ -72,15 +72,15 @@ def test_the_loader_is_libyamls_where_pyyaml_has_it():
 
 
 def test_the_preparsed_copy_is_current_and_equals_the_yaml():
-    """data/preparsed.json holds every shipped YAML file as the loader reads it (else: python -m
+    """data/preparsed.jsonl holds every shipped YAML file as the loader reads it (else: python -m
     nnstep.files.preparsed)."""
     import json
 
     from nnstep.files import preparsed
 
-    assert json.loads(preparsed.COPY.read_text(encoding="utf-8")) == preparsed.build(), (
-        "refresh the copy: python -m nnstep.files.preparsed"
-    )
+    lines = [json.loads(line) for line in preparsed.COPY.read_text(encoding="utf-8").splitlines()]
+    copy = {key: {"crc32": crc32, "length": length, "document": doc} for key, crc32, length, doc in lines}
+    assert copy == preparsed.build(), "refresh the copy: python -m nnstep.files.preparsed"
     for path in sorted(DATA_DIR.rglob("*.yaml")):
         doc = preparsed.document(path, path.read_bytes())
         assert doc is not preparsed.MISSING, path

@@ -1,10 +1,11 @@
 """A pre-parsed copy of the YAML files shipped in nnstep/data, so that the commands that read
 only those (nnstep with no files given, verify) need no YAML parser at all.
 
-data/preparsed.json maps each file's path (relative to data/) to its CRC-32 and length and to
-the document the YAML loader reads from it (JSON keeps every value these files hold). A copy
-is used only while the file's bytes still match; an edited file is parsed as YAML, and a test
-says to refresh the copy: python -m nnstep.files.preparsed
+data/preparsed.jsonl holds one line per file: [its path relative to data/, the CRC-32 and the
+length of its bytes, the document the YAML loader reads from it] (JSON keeps every value these
+files hold); a command parses only the line of the file it reads. A copy is used only while the
+file's bytes still match; an edited file is parsed as YAML, and a test says to refresh the
+copy: python -m nnstep.files.preparsed
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).parent.parent / "data"
-COPY = DATA_DIR / "preparsed.json"
+COPY = DATA_DIR / "preparsed.jsonl"
 MISSING = object()
-_copies: dict[str, Any] | None = None
 
 
 def _key(path: Path) -> str | None:
@@ -31,19 +31,21 @@ def _key(path: Path) -> str | None:
 def document(path: Path, data: bytes) -> Any:
     """The document the YAML file `path` with contents `data` holds, from the copy; MISSING if
     the file is not shipped or not as it was when the copy was made."""
-    global _copies
     key = _key(path) if path.suffix == ".yaml" else None
     if key is None:
         return MISSING
-    if _copies is None:
-        try:
-            _copies = json.loads(COPY.read_bytes())
-        except (OSError, ValueError):
-            _copies = {}
-    entry = _copies.get(key)
-    if entry is None or entry["length"] != len(data) or entry["crc32"] != zlib.crc32(data):
+    try:
+        copies = b"\n" + COPY.read_bytes()
+    except OSError:
         return MISSING
-    return entry["document"]
+    start = copies.find(b"\n" + json.dumps([key])[:-1].encode() + b",")
+    if start < 0:
+        return MISSING
+    end = copies.find(b"\n", start + 1)
+    _, crc32, length, doc = json.loads(copies[start + 1 : end if end > 0 else None])
+    if length != len(data) or crc32 != zlib.crc32(data):
+        return MISSING
+    return doc
 
 
 def build() -> dict[str, Any]:
@@ -72,10 +74,13 @@ def _types(doc: Any) -> Any:
 
 
 def main() -> None:
-    """Write data/preparsed.json afresh."""
+    """Write data/preparsed.jsonl afresh."""
     from .load import write_atomically
 
-    write_atomically(COPY, json.dumps(build(), indent=1, ensure_ascii=False) + "\n")
+    lines = [
+        json.dumps([key, e["crc32"], e["length"], e["document"]], ensure_ascii=False) for key, e in build().items()
+    ]
+    write_atomically(COPY, "\n".join(lines) + "\n")
     print(f"wrote {COPY}")
 
 
