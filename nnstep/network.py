@@ -12,15 +12,20 @@ from array import array
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from . import regularization
 from .activations import ACTIVATIONS
 from .costs import COSTS
-from .fastpath import FastLoop, blas_would_thread, fast_path_applies, one_blas_thread
 from .optimizers import Optimizer, OptimizerState, descend
+
+if TYPE_CHECKING:
+    from .fastpath import FastLoop
+
+# fastpath.py (below this module: it imports nothing of it) is imported where training starts, so
+# that the single steps (forward, backprop, update) do without it
 
 
 @dataclass(frozen=True)
@@ -276,6 +281,13 @@ class Sums:
     updated: Model
 
 
+def fast_path_applies(model: Model) -> bool:
+    """Whether train takes the fast path for the model's conventions (fastpath.fast_path_applies)."""
+    from . import fastpath
+
+    return fastpath.fast_path_applies(model)
+
+
 class Diverged(ArithmeticError):
     """Training left the finite numbers (too large a learning rate, for example)."""
 
@@ -356,6 +368,8 @@ def fast_loop(
         cost = CostSummary(np.empty(0), total, mean, total if model.reduction == "sum" else mean)
         return Sums(with_weights(before), cost, with_weights(after))
 
+    from .fastpath import FastLoop
+
     if per_row:
         return FastLoop(model, inputs, targets, rows)
     return FastLoop(model, inputs, targets, sums)
@@ -382,6 +396,8 @@ def train(
     its sums (Sums) instead of building a record per row."""
     if epochs < 1:
         raise ValueError("epochs must be at least 1")
+    from .fastpath import fast_path_applies
+
     use_fast = fast and fast_path_applies(model)
     loop: TrainingLoop = (
         fast_loop(model, inputs, targets, per_row) if use_fast else _GeneralLoop(model, inputs, targets)
@@ -443,6 +459,8 @@ class _GeneralLoop:
 
     def running(self) -> AbstractContextManager[None]:
         """BLAS on one thread, where it would start threads of its own."""
+        from .fastpath import blas_would_thread, one_blas_thread
+
         return one_blas_thread(blas_would_thread(len(self.inputs), self.model.layers))
 
     def __init__(self, model: Model, inputs: np.ndarray, targets: np.ndarray):

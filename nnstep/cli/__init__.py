@@ -134,7 +134,7 @@ def _register() -> None:
         ("check", "worksheet:check", "Mark a filled-in worksheet, cell by cell, with follow-through."),
         ("exercise", "exercise:exercise", "Write exercises: seeded networks and data, worksheets and answer keys."),
     ):
-        main.add_lazy(name, where, summary)  # type: ignore[attr-defined]
+        main.add_lazy(name, where, summary)
 
 
 _register()

@@ -17,7 +17,7 @@ from html import escape as html_escape
 from ..worked.sheets import Sheet
 from .tables import Column, StyledLines, TableData
 
-Block = TableData | Sheet | StyledLines | str
+Block = TableData | Sheet | str
 
 FORMATS = ("markdown", "latex", "csv", "html", "svg")
 
@@ -411,7 +411,7 @@ def renderables(blocks: Sequence[Block | StyledLines], width: int = 80) -> list:
     return out
 
 
-def _recorded(blocks: Sequence[Block]):
+def _recorded(blocks: Sequence[Block | StyledLines]):
     """A console, 80 columns wide, that has recorded the blocks as the terminal shows them."""
     from rich.console import Console
 
@@ -422,12 +422,12 @@ def _recorded(blocks: Sequence[Block]):
     return console
 
 
-def plain_text(blocks: Sequence[Block], title: str = "nnstep") -> str:
+def plain_text(blocks: Sequence[Block | StyledLines], title: str = "nnstep") -> str:
     """The terminal output without colours, 80 columns wide (for --format table --output FILE)."""
     return _recorded(blocks).export_text(styles=False)
 
 
-def terminal_svg(blocks: Sequence[Block], title: str = "nnstep") -> str:
+def terminal_svg(blocks: Sequence[Block | StyledLines], title: str = "nnstep") -> str:
     """The terminal output as rich draws it (a dark terminal window), 80 columns wide."""
     return _recorded(blocks).export_svg(title=title)
 

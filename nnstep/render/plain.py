@@ -79,17 +79,16 @@ def _table(t: TableData, width: int) -> list[str] | None:
     n = len(t.columns)
     if not t.rows or any(len(row) != n for row in cells):
         return None
-    lengths = [[_cells(cell) for cell in row] for row in cells]
-    if any(length is None for row in lengths for length in row) or any(
-        cell != cell.strip() for row in cells for cell in row
-    ):
+    measured = [[_cells(cell) for cell in row] for row in cells]
+    lengths = [[length for length in row if length is not None] for row in measured]
+    if any(len(row) != n for row in lengths) or any(cell != cell.strip() for row in cells for cell in row):
         return None
     pads = [(0 if k == 0 else 1, 0 if k == n - 1 else 1) for k in range(n)]
-    widths = [max(max(row[k] for row in lengths) + sum(pads[k]), 1) for k in range(n)]  # type: ignore[type-var]
+    widths = [max(max(row[k] for row in lengths) + sum(pads[k]), 1) for k in range(n)]
     if sum(widths) + n - 1 > width:
         return None  # rich would wrap or shrink columns
 
-    def line(row: Sequence[str], lens: Sequence[Any]) -> str:
+    def line(row: Sequence[str], lens: Sequence[int]) -> str:
         parts = []
         for k, (cell, length) in enumerate(zip(row, lens)):
             left, right = pads[k]
