@@ -16,7 +16,7 @@ from html import escape
 
 from ..dataset import Dataset
 from ..labels import fmt, node_labels
-from ..network import Model, Step
+from ..network import Model, Step, Sums
 from ..worked.formula import Expr, Num, Op, Paren, Sym, elided_sum, op
 from ..worked.sheets import Sheet, Work, worked
 from . import diagram as dg
@@ -198,7 +198,7 @@ class _Shot:
     """One snapshot in the shape views.train_views reads (a Training with only that epoch)."""
 
     epochs: int
-    last: Step
+    last: Step | Sums
 
     @property
     def snapshots(self) -> tuple:
