@@ -122,7 +122,7 @@ def _register() -> None:
     for name, where, summary in (
         ("forward", "steps:forward", "Steps 3-4: forward propagation and the cost of every observation."),
         ("backprop", "steps:backprop", "Step 5: backpropagation errors of every node and observation."),
-        ("update", "steps:update", "Step 6: one full-batch update of every weight and bias."),
+        ("update", "steps:update", "Step 6: one epoch of updates of every weight and bias, as the model says."),
         ("train", "train:train", 'Repeat Steps 3-6: the "After N epochs" slide.'),
         ("search", "search:search", "Grid search, random search and gradient descent, side by side."),
         ("normalize", "tools:normalize", "Step 1 a): z-scores of the inputs, X' = (X - mean) / std."),
