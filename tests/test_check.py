@@ -518,3 +518,40 @@ def test_follow_through_carries_across_blank_cells(tmp_path, lecture):
     verdicts = {m.cell.quantity + " " + m.cell.node: (m.verdict, m.follows_from) for m in result.marks}
     assert verdicts["error ON"][0] == "wrong" and verdicts["bpe ON"][0] == "blank"
     assert verdicts["error H1"] == ("follows", result.first_wrong.cell)
+
+
+def test_answers_without_the_decimals_the_value_needs_are_wrong(tmp_path):
+    """The hand calculation's -0.608, -0.613, -1.000, 0.614, 0.175 and 0.015 written with no
+    decimals are not roundings a sheet accepts."""
+    sheet = tmp_path / "z.csv"
+    sheet.write_text(
+        "quantity,node,row,answer\nweight_one_row,H1-ON,1,0\nbias_one_row,ON,1,0\nweight_one_row,IN1-H3,1,0\n"
+        "input_sum,H1,1,1\nactivation,ON,1,1\ncost,,1,0\n"
+    )
+    result = CliRunner().invoke(main, ["check", str(sheet), "--format", "json"], env=ENV)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["summary"] == {"correct": 0, "follows": 0, "wrong": 6, "blank": 0}
+    cost = next(c for c in report["cells"] if c["quantity"] == "cost")
+    assert "at least 2 decimals" in cost["explanation"]
+
+
+@pytest.mark.parametrize(
+    "cell, answer, verdict",
+    [
+        ("weight_one_row,H1-ON,1", "-0.6", "correct"),  # -0.608 at one decimal
+        ("input_sum,H1,1", "0.6", "correct"),  # 0.614
+        ("input_sum,H1,1", "1", "wrong"),
+        ("input_sum,H2,1", "-0.03", "correct"),  # -0.028
+        ("input_sum,H2,1", "0.0", "wrong"),  # rounds to 0 at one decimal: two are needed
+        ("bpe,H1,1", "0.00", "correct"),  # -0.0035 rounds to 0.00 at the lecture's fewest decimals
+        ("activation,ON,1", "0.175", "correct"),  # 0.17513
+        ("activation,ON,1", "0.176", "wrong"),  # 0.87 units off: no product, nothing carried, half a unit
+    ],
+)
+def test_an_answer_is_a_rounding_at_its_decimals(tmp_path, lecture, cell, answer, verdict):
+    model, data, net = lecture
+    path = tmp_path / "s.csv"
+    path.write_text(f"quantity,node,row,answer\n{cell},{answer}\n")
+    (m,) = check_sheet(net, read_sheet(path, model, len(data))).marks
+    assert m.verdict == verdict

@@ -61,9 +61,9 @@ def _command(seed, layers, rows, count, overrides: dict, decimals) -> str:
 @convention_options
 @click.option(
     "--decimals",
-    type=click.IntRange(1, 8),
+    type=click.IntRange(2, 8),
     default=None,
-    help="Decimals for every answer. Default: the lecture's, 2 for activations and outputs, 3 for the rest.",
+    help="Decimals for every answer (at least 2, as check asks). Default: the lecture's, 2 for activations and outputs, 3 for the rest.",
 )
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty, replacing these files.")
 @click.option(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..dataset import Dataset
-from ..labels import fmt, node_labels, subscript, target_text, weight_label
+from ..labels import fewest_decimals, fmt, node_labels, subscript, target_text, weight_label
 from ..network import Model
 from .tables import Column, TableData
 
@@ -153,7 +153,7 @@ def check_blocks(result, model: Model, data: Dataset, width: int = 80) -> list:
     follows = [m for m in result.marks if m.verdict == "follows"]
     lines: list[str] = []
     for m in wrong:
-        head = f"✗ {m.cell.describe()}: you wrote {m.answer.text}, right is {fmt(m.expected, m.answer.decimals)} [{m.diagnosis}]"
+        head = f"✗ {m.cell.describe()}: you wrote {m.answer.text}, right is {fmt(m.expected, max(m.answer.decimals, fewest_decimals(m.expected)))} [{m.diagnosis}]"
         lines += textwrap.wrap(head, width, subsequent_indent="    ")
         lines += textwrap.wrap(m.explanation or "", width, initial_indent="    ", subsequent_indent="    ")
     if follows:

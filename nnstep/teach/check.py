@@ -20,7 +20,7 @@ from .. import network
 from ..activations import ACTIVATIONS
 from ..costs import COSTS
 from ..dataset import Dataset
-from ..labels import Precision, fmt, node_labels
+from ..labels import Precision, fewest_decimals, fmt, node_labels
 from ..network import Model
 from ..worked.sheets import Work
 from .marking import agrees
@@ -212,26 +212,29 @@ class Net:
         return [Cell("bpe", names[j], r)]
 
     def slack(self, c: Cell) -> float:
-        """Units of the last written place that the rounding of a sum's unwritten products explains:
-        half a unit per product and one for the sum itself (at least one unit)."""
+        """Units of the last written place that rounding explains before anything carried: half a
+        unit for the answer's own rounding and half a unit per product in its formula that a
+        student rounds at the written place (Σ a × w's products, (ŷ - y)², error × f', α × BPE × a)."""
         l, i, j = self.pos(c)
         q = c.quantity
         if q == "input_sum":
-            terms = self.m.layers[l - 1]
+            products = self.m.layers[l - 1]
         elif q == "error" and l < self.L:
-            terms = self.m.layers[l + 1]
+            products = self.m.layers[l + 1]
         elif q == "gradient_weight":
-            terms = self.N
+            products = self.N
         elif q == "bpe" and self.m.activations[l - 1] == "softmax":
-            terms = self.m.layers[l] + 1
-        else:
-            terms = 1
-        return max(1.0, (terms + 1) / 2)
+            products = self.m.layers[l] + 1
+        elif q in ("cost", "bpe", "weight_one_row", "bias_one_row", "weight", "bias"):
+            products = 1
+        else:  # activations, the output error, Σ, C(W), dCost/db: no product
+            products = 0
+        return 0.5 + products / 2
 
     def tolerance(self, c: Cell, a: Answer, v: Lookup, given: dict[Cell, Answer]) -> float:
         """What rounding explains, in units of the answer's last written place: its own rounding
-        (slack), plus half a unit of each earlier written answer it is worked from, carried
-        through the formula (by its partial derivative)."""
+        and its rounded products (slack), plus half a unit of each earlier written answer it is
+        worked from, carried through the formula (by its partial derivative)."""
         units = self.slack(c)
         base = self.compute(c, v)
         for k in self.inputs(c):
@@ -448,6 +451,14 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
         assert a.value is not None
         expected, recomputed = net.right[c], net.compute(c, student)
         tol = net.tolerance(c, a, student, given)
+        need = fewest_decimals(expected)
+        if a.decimals < need:  # "0" is no rounding of -0.608, nor "0.0" of 0.025
+            text = (
+                f"too few decimals: {c.describe()} is {fmt(expected, max(need, 3))}; "
+                f"write it with at least {need} decimal{'s' if need > 1 else ''}"
+            )
+            marks[c] = Mark(c, a, expected, recomputed, WRONG, "arithmetic", text)
+            continue
         if agrees(a.value, a.decimals, expected, tol):
             marks[c] = Mark(c, a, expected, recomputed, CORRECT)
             continue
