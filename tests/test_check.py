@@ -413,6 +413,20 @@ def test_worksheet_writes_every_version_into_a_directory(tmp_path):
     assert (tmp_path / "worksheet.csv").read_text().count("\n") == 1 + 10 * 9 + 2
 
 
+def test_worksheet_output_with_a_trailing_slash_is_a_directory(tmp_path, monkeypatch):
+    """The help's own example, `--output sheets/`, makes the directory and writes into it."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["worksheet", "--rows", "1", "--output", "sheets/"], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "sheets").is_dir()
+    assert sorted(p.name for p in (tmp_path / "sheets").iterdir())[0] == "worksheet.csv"
+    (tmp_path / "plain").write_text("")
+    result = CliRunner().invoke(main, ["worksheet", "--rows", "1", "--output", "plain/x/"], env=ENV)
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    result = CliRunner().invoke(main, ["worksheet", "--rows", "1", "--output", "one.csv"], env=ENV)
+    assert (tmp_path / "one.csv").read_text().startswith("quantity,node,row,answer")
+
+
 # golden files are worksheets written by a lecturer: the same comparison, the same diagnoses
 
 

@@ -69,9 +69,10 @@ _data_option = click.option(
 )
 @click.option(
     "--output",
-    type=click.Path(path_type=Path),
-    help="A directory: worksheet.csv, .md, .tex and .html in it. A file: the --format "
-    "(default: by its suffix). Written atomically.",
+    type=click.Path(),  # kept as typed: a trailing slash means a directory
+    help="A directory (an existing one, or a name ending in /, made if missing): "
+    "worksheet.csv, .md, .tex and .html in it. A file: the --format (default: by its suffix). "
+    "Written atomically.",
 )
 def worksheet(model_path, data_path, steps, rows, fmt, output):
     """Write a blank worksheet to fill in and mark with nnstep check.
@@ -114,9 +115,13 @@ def worksheet(model_path, data_path, steps, rows, fmt, output):
         )
         return export([intro, *layout(model, data, chosen, blank_text)], kind, "nnstep worksheet")
 
-    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
-        if not output.is_dir():
-            raise InputProblem(f"--output: no such directory {str(output)!r}")
+    folder = output is not None and output.endswith(("/", "\\"))
+    output = None if output is None else Path(output)
+    if output is not None and (folder or output.is_dir()):
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputProblem(f"--output: cannot make the directory {str(output)!r}: {exc.strerror}") from None
         kinds = [fmt] if fmt else list(FILES)
         for kind in kinds:
             _write(text(kind), output / FILES.get(kind, "worksheet.json"))
