@@ -8,6 +8,7 @@ as a student with a calculator does), never from nnstep's own output.
 import json
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -569,3 +570,17 @@ def test_an_answer_is_a_rounding_at_its_decimals(tmp_path, lecture, cell, answer
     path.write_text(f"quantity,node,row,answer\n{cell},{answer}\n")
     (m,) = check_sheet(net, read_sheet(path, model, len(data))).marks
     assert m.verdict == verdict
+
+
+@pytest.mark.parametrize("beside, missing", [("model.yaml", "data.yaml"), ("data.yaml", "model.yaml")])
+def test_a_sheet_beside_only_one_of_model_and_data_is_refused(tmp_path, beside, missing):
+    (tmp_path / beside).write_text(Path(lecture_file(beside)).read_text())
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("quantity,node,row,answer\ninput_sum,H1,1,0.614\n")
+    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert str(sheet) in line and f"{missing} is not" in line
+    option = "--data" if missing == "data.yaml" else "--model"
+    result = CliRunner().invoke(main, ["check", str(sheet), option, str(lecture_file(missing))], env=ENV)
+    assert result.exit_code == 0, result.output

@@ -167,7 +167,10 @@ def check(sheets, model_path, data_path, only_summary, fmt):
     loaded: dict = {}  # (model file, data file) -> model, data and their right values
     results, inputs = [], []
     for path in sheets:
-        files = inputs_for(path, model_path, data_path)
+        try:
+            files = inputs_for(path, model_path, data_path)
+        except InputError as exc:
+            raise InputProblem(str(exc)) from None
         if files not in loaded:
             model, data = _inputs(*files)
             loaded[files] = (model, data, Net(model, data))
