@@ -584,3 +584,69 @@ def test_a_sheet_beside_only_one_of_model_and_data_is_refused(tmp_path, beside, 
     option = "--data" if missing == "data.yaml" else "--model"
     result = CliRunner().invoke(main, ["check", str(sheet), option, str(lecture_file(missing))], env=ENV)
     assert result.exit_code == 0, result.output
+
+
+LECTURE_SHEETS = Path(__file__).resolve().parent.parent / "fixtures" / "worksheets" / "lecture"
+
+
+@pytest.mark.parametrize(
+    "name, mine, right",
+    [
+        (
+            "missing_bias.csv",
+            "(-0.97 * -0.2) + (-0.80 * -0.4) = 0.5140",
+            "(-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.6140",
+        ),
+        ("sign.csv", "0 - 0.175 = -0.175", "0.175 - 0 = 0.175"),
+        ("factor_2_cost.csv", "(0.175 - 0)^2 = 0.031", "1/2 (0.175 - 0)^2 = 0.015"),
+        ("wrong_direction.csv", "-0.6 + 0.5 * 0.025 * 0.649 = -0.592", "-0.6 - 0.5 * 0.025 * 0.649 = -0.608"),
+    ],
+)
+def test_the_first_wrong_cell_is_worked_with_the_mistake(lecture, name, mine, right):
+    """0.194 + 0.32 = 0.514 (the bias left out); 0 - 0.175 (y - ŷ); 0.175² = 0.0306."""
+    model, data, net = lecture
+    result = check_sheet(net, read_sheet(LECTURE_SHEETS / name, model, len(data)))
+    assert result.mistake_shown
+    assert result.work_student.worked() == mine
+    assert result.work_right.worked() == right
+
+
+def test_an_arithmetic_slip_shows_the_right_formula_and_what_was_written(lecture):
+    model, data, net = lecture
+    result = check_sheet(net, read_sheet(LECTURE_SHEETS / "arithmetic.csv", model, len(data)))
+    assert not result.mistake_shown
+    out = CliRunner().invoke(main, ["check", str(LECTURE_SHEETS / "arithmetic.csv")], env=ENV).output
+    assert "You wrote 0.7820." in out and "With your numbers:" not in out
+
+
+def _holds(work) -> bool:
+    """The result shown is the numbers shown, worked out (sigmoid f), rounded as shown."""
+    from nnstep.teach.worked_mistake import evaluate
+
+    def f(x):
+        return 1 / (1 + math.exp(-x))
+
+    def df(x):
+        return f(x) * (1 - f(x))
+
+    total = None
+    if work.terms is not None:
+        total = evaluate(work.terms, f, df)
+        decimals = len(work.terms_total_text.partition(".")[2])
+        assert f"{total:.{decimals}f}" in (work.terms_total_text, "-" + work.terms_total_text)
+    value = evaluate(work.substituted, f, df, total)
+    decimals = len(work.result_text.partition(".")[2])
+    return value is not None and abs(value - float(work.result_text)) <= 0.5 * 10.0**-decimals + 1e-12
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in LECTURE_SHEETS.glob("*.csv")))
+def test_every_worked_equation_of_the_first_wrong_cell_holds_at_its_digits(lecture, name):
+    model, data, net = lecture
+    result = check_sheet(net, read_sheet(LECTURE_SHEETS / name, model, len(data)))
+    if result.first_wrong is None:
+        return
+    for work in (result.work_student, result.work_right):
+        if work is not None:
+            assert _holds(work), (name, work.worked())
+    if result.mistake_shown:
+        assert result.work_student.substituted_text() != result.work_right.substituted_text()

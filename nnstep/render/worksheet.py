@@ -169,15 +169,21 @@ def check_blocks(result, model: Model, data: Dataset, width: int = 80) -> list:
     if result.first_wrong is not None:
         m = result.first_wrong
         look = [f"Look first at: {m.cell.describe()} (you wrote {m.answer.text})"]
+        mine, right = result.work_student, result.work_right
+        shown = getattr(result, "mistake_shown", False)
+        same = mine is not None and right is not None and mine.substituted_text() == right.substituted_text()
+        if same and not shown:
+            mine = None  # the right formula with their numbers is the right one: show it once
         for title, work in (
-            ("With your numbers:", result.work_student),
-            ("With the right numbers:", result.work_right),
+            ("With your numbers:" if shown else "The right method with your numbers:", mine),
+            ("With the right numbers:", right),
         ):
             if work is not None:
                 look += ["", title] + ["  " + line for line in work.text_lines(width - 2)]
-        mine, right = result.work_student, result.work_right
-        if mine is not None and right is not None and mine.substituted_text() == right.substituted_text():
-            look += ["", "The numbers you worked from are right: the slip is in this step."]
+        if not shown:
+            look += ["", f"You wrote {m.answer.text}."]
+        if same and not shown:
+            look += ["The numbers you worked from are right: the slip is in this step."]
         blocks.append("\n".join(look))
     blocks.append(result.summary_text())
     return blocks

@@ -263,12 +263,12 @@ class Net:
                 yield "missing_bias", "", float(a @ w[:, j])
             for k in range(w.shape[1]):
                 if k != j:
-                    yield "swapped_weights", "node", float(a @ w[:, k] + b)
+                    yield "swapped_weights", f"node:{k}", float(a @ w[:, k] + b)
             n = len(a)
             pairings = itertools.permutations(range(n)) if n <= 5 else _transpositions(n)
             for p in pairings:
                 if list(p) != list(range(n)):
-                    yield "swapped_weights", "inputs", float(a[list(p)] @ w[:, j] + b)
+                    yield "swapped_weights", f"inputs:{','.join(map(str, p))}", float(a[list(p)] @ w[:, j] + b)
         elif q == "activation":
             f = ACTIVATIONS[m.activations[l - 1]]
             yield "sign", "exponent", float(f.f(-self.vec(v, "input_sum", l, r)[None])[0, j])
@@ -288,18 +288,23 @@ class Net:
             yield "missing_derivative", "error", float(e @ self.through[l][j])
             if self.through is m.weights:  # updated too early: after the full batch, or after this row's step
                 a = self.vec(v, "activation", l, r)
-                for w in (self.step.updated.weights[l], m.weights[l] - m.learning_rate * a[:, None] * d[None, :]):
-                    yield "updated_weights_too_early", "", float(d @ w[j])
+                row_step = m.weights[l] - m.learning_rate * a[:, None] * d[None, :]
+                for name, w in (("batch", self.step.updated.weights[l]), ("row", row_step)):
+                    yield "updated_weights_too_early", name, float(d @ w[j])
             else:  # sequential layer updates: the old weights are the mistake
                 yield "updated_weights_too_early", "sequential", float(d @ m.weights[l][j])
             for k in range(m.layers[l]):
                 if k != j:
-                    yield "swapped_weights", "from", float(d @ self.through[l][k])
+                    yield "swapped_weights", f"from:{k}", float(d @ self.through[l][k])
             n = len(d)
             if 1 < n <= 5:
                 for p in itertools.permutations(range(n)):
                     if list(p) != list(range(n)):
-                        yield "swapped_weights", "pairs", float(d[list(p)] @ self.through[l][j])
+                        yield (
+                            "swapped_weights",
+                            f"pairs:{','.join(map(str, p))}",
+                            float(d[list(p)] @ self.through[l][j]),
+                        )
             yield "sign", "", -value
         elif q == "bpe":
             e_own = v(Cell("error", c.node, r))
@@ -380,6 +385,7 @@ class SheetCheck:
     first_wrong: Mark | None
     work_student: Work | None = None
     work_right: Work | None = None
+    mistake_shown: bool = False  # work_student is the diagnosed wrong formula (else the right one, from their numbers)
 
     def count(self, verdict: str) -> int:
         return sum(1 for m in self.marks if m.verdict == verdict)
@@ -431,6 +437,7 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
         return net.right[c]
 
     marks: dict[Cell, Mark] = {}
+    how: dict[Cell, tuple[str, str, Lookup | None]] = {}  # a wrong cell's mistake and the values it was made on
 
     def root(k: Cell) -> Cell | None:
         """The wrong cell an input's difference comes from, through blank cells too."""
@@ -470,7 +477,8 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
             recomputed = through
             sources = [r for r in map(root, net.inputs(c)) if r is not None]
         else:
-            diagnosis, variant = diagnose(net, c, a.value, a.decimals, (student, carry, right), tol)
+            diagnosis, variant, used = diagnose_from(net, c, a.value, a.decimals, (student, carry, right), tol)
+            how[c] = (diagnosis, variant, used)
             text = explain(net, c, diagnosis, variant, a, expected)
             marks[c] = Mark(c, a, expected, recomputed, WRONG, diagnosis, text)
             continue
@@ -482,8 +490,8 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
     first = next((m for m in ordered if m.verdict == WRONG), None)
     if first is None:
         return SheetCheck(sheet.path, ordered, None)
-    mine, theirs = worked_pair(net, first, student)
-    return SheetCheck(sheet.path, ordered, first, mine, theirs)
+    mine, theirs, shown = worked_pair(net, first, student, how.get(first.cell, ("arithmetic", "", None)))
+    return SheetCheck(sheet.path, ordered, first, mine, theirs, shown)
 
 
 def diagnose(
@@ -491,14 +499,22 @@ def diagnose(
 ) -> tuple[str, str]:
     """The first known mistake whose value (from each set of values in turn: the student's, then
     the right ones) the answer matches at its precision; ('arithmetic', '') when none does."""
+    diagnosis, variant, _ = diagnose_from(net, c, answer, decimals, lookups, units)
+    return diagnosis, variant
+
+
+def diagnose_from(
+    net: Net, c: Cell, answer: float, decimals: int, lookups: tuple[Lookup, ...], units: float = 1.0
+) -> tuple[str, str, Lookup | None]:
+    """diagnose, with the values the mistake was made on (None for 'arithmetic')."""
     expected = net.right[c]
     for v in lookups:
         for diagnosis, variant, value in net.mistakes(c, v):
             if not np.isfinite(value) or abs(value - expected) < 1e-12:
                 continue  # here the mistake makes no difference
             if agrees(answer, decimals, value, units):
-                return diagnosis, variant
-    return "arithmetic", ""
+                return diagnosis, variant, v
+    return "arithmetic", "", None
 
 
 def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected: float) -> str:
@@ -562,11 +578,11 @@ def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected
     if diagnosis == "wrong_row":
         return f"this is {Cell(q, c.node, int(variant)).describe()}, the value of another row"
     if diagnosis == "swapped_weights":
-        if variant == "node":
+        if variant.startswith("node"):
             return f"you used the weights into another node; input_{node} takes the weights into {node}"
-        if variant == "inputs":
+        if variant.startswith("inputs"):
             return f"you paired the inputs with the wrong weights: each input goes with its own weight into {node}"
-        if variant == "from":
+        if variant.startswith("from"):
             return f"you used another node's weights; error_{node} goes back through the weights from {node}"
         return f"you paired the BPEs with the wrong weights: each BPE goes with the weight from {node} to its node"
     return f"no known mistake explains it; the right value is {right_text}: recheck the arithmetic"
@@ -590,8 +606,9 @@ def _update_rule(net: Net, c: Cell) -> str:
 # the worked formula of the first wrong cell ---------------------------------------------------
 
 
-def values_from(net: Net, v: Lookup):
-    """The numbers of Steps 3-5 (worked.hand.Values) taken from `v`: the student's, or the right ones."""
+def values_from(net: Net, v: Lookup, model: Model | None = None):
+    """The numbers of Steps 3-5 (worked.hand.Values) taken from `v`: the student's, or the right
+    ones; `model` shows other weights than the network's (a mistake's)."""
     from ..worked.hand import Values, no_rounding
 
     m, rows = net.m, range(1, net.N + 1)
@@ -609,7 +626,7 @@ def values_from(net: Net, v: Lookup):
     trained = all(ACTIVATIONS[n].trainable for n in m.activations)
     errors = [table("error", l) for l in layers] if trained else []
     bpes = [table("bpe", l) for l in layers] if trained else []
-    return Values(m, net.X, net.Y, z, a, slopes, costs, errors, bpes, no_rounding)
+    return Values(model or m, net.X, net.Y, z, a, slopes, costs, errors, bpes, no_rounding)
 
 
 def _data_decimals(x: np.ndarray) -> int:
@@ -635,30 +652,164 @@ def _item_label(c: Cell) -> str:
     }.get(q, "")
 
 
-def worked_pair(net: Net, mark: Mark, student: Lookup) -> tuple[Work | None, Work | None]:
-    """The worked formula of a cell (reusing --show-work's), with the student's numbers and with
-    the right ones, at the precision of the student's answer."""
+def worked_pair(
+    net: Net, mark: Mark, student: Lookup, how: tuple[str, str, Lookup | None] = ("arithmetic", "", None)
+) -> tuple[Work | None, Work | None, bool]:
+    """The worked formula of the first wrong cell (reusing --show-work's) as the student worked it
+    and with the right numbers, at the precision of the student's answer, each result what the
+    numbers shown give. As the student worked it: the diagnosed mistake's formula with the numbers
+    it was made on (True), or, where no mistake explains the answer, the right formula with the
+    student's own earlier numbers (False)."""
     from ..worked.sheets import worked_values
+    from .worked_mistake import functions, holding
 
     assert mark.answer is not None
     c = mark.cell
-    p = replace(Precision.uniform(max(mark.answer.decimals, 1), trim_given=True), data=_data_decimals(net.X))
+    decimals = max(mark.answer.decimals, 1)
+    p = replace(Precision.uniform(decimals, trim_given=True), data=_data_decimals(net.X))
     step = {"forward": "forward", "cost": "forward", "backprop": "backprop"}.get(_step_of(c), "update")
-    row = c.row or 1
+    l = net.pos(c)[0]
+    f, df = functions(net.m.activations[l - 1]) if l >= 1 else (None, None)
     recomputed = net.compute(c, student)
-    out: list[Work | None] = []
-    # with the student's numbers the cell itself is what the method gives from them
-    for v in (lambda k: recomputed if k == c else student(k), lambda k: net.right[k]):
-        if c.quantity in ("gradient_weight", "gradient_bias"):
-            out.append(_gradient_work(net, c, v, p))
-            continue
+
+    def work_of(v: Lookup, cell: Cell = c, model: Model | None = None) -> Work | None:
+        if cell.quantity in ("gradient_weight", "gradient_bias"):
+            return gradient_work(net, cell, v, p)
         try:
-            sheets = worked_values(step, values_from(net, v), row, p)
+            sheets = worked_values(step, values_from(net, v, model), cell.row or 1, p)
         except ValueError:
             sheets = []
-        label = _item_label(c)
-        out.append(next((w for s in sheets for w in s.items if w.label == label), None))
-    return out[0], out[1]
+        label = _item_label(cell)
+        return next((w for s in sheets for w in s.items if w.label == label), None)
+
+    # with the student's numbers the cell itself is what the method gives from them
+    theirs = work_of(lambda k: recomputed if k == c else student(k))
+    right = holding(work_of(lambda k: net.right[k]), decimals, f, df)
+    diagnosis, variant, used = how
+    mine = None
+    if used is not None and diagnosis != "arithmetic":
+        mine = holding(_mistake_work(net, c, diagnosis, variant, used, p, work_of), decimals, f, df)
+    if mine is not None:
+        return mine, right, True
+    return holding(theirs, decimals, f, df), right, False
+
+
+def _mistake_work(net: Net, c: Cell, diagnosis: str, variant: str, v: Lookup, p: Precision, work_of) -> Work | None:
+    """The formula the diagnosed mistake uses, with the numbers it was made on; None where it
+    cannot be written out."""
+    from ..worked.formula import Call, Num, Op, Paren, Sym, op
+    from .worked_mistake import both, transformed
+
+    m, q = net.m, c.quantity
+    l, i, j = net.pos(c)
+    r = c.row or 1
+    base = None if q in ("weight", "bias") else work_of(v)
+    right_value = net.compute(c, v)
+
+    def weights_with(layer: int, w: np.ndarray) -> Model:
+        ws = [x.copy() for x in m.weights]
+        ws[layer] = w
+        return replace(m, weights=ws)
+
+    if diagnosis == "wrong_row":
+        return work_of(v, Cell(q, c.node, int(variant)))
+    if diagnosis == "swapped_weights":
+        kind, _, spec = variant.partition(":")
+        idx = [int(x) for x in spec.split(",")]
+        if kind in ("node", "inputs"):  # input sum: the weights into node j taken from elsewhere
+            w = m.weights[l - 1].copy()
+            if kind == "node":
+                w[:, j] = m.weights[l - 1][:, idx[0]]
+            else:  # a[p] @ w: input p[k] paired with the weight of input k
+                for k, pk in enumerate(idx):
+                    w[pk, j] = m.weights[l - 1][k, j]
+            return work_of(v, c, weights_with(l - 1, w))
+        w = net.through[l].copy()  # error: the weights from node j taken from elsewhere
+        if kind == "from":
+            w[j] = net.through[l][idx[0]]
+        else:
+            for k, pk in enumerate(idx):
+                w[j, pk] = net.through[l][j, k]
+        return work_of(v, c, weights_with(l, w))
+    if diagnosis == "updated_weights_too_early" and q == "error":
+        if variant == "sequential":
+            w = m.weights[l]
+        elif variant == "batch":
+            w = net.step.updated.weights[l]
+        else:
+            a, d = net.vec(v, "activation", l, r), net.vec(v, "bpe", l + 1, r)
+            w = m.weights[l] - m.learning_rate * a[:, None] * d[None, :]
+        work = work_of(v, c, weights_with(l, w))
+        return None if work is None else both(work, lambda e: e)
+    if diagnosis == "missing_derivative" and q == "error":  # the next layer's errors for its BPEs
+        nxt = set(net.labels[l + 1])
+
+        def errors_for_bpes(k: Cell) -> float:
+            if k.quantity == "bpe" and k.node in nxt:
+                return v(Cell("error", k.node, k.row))
+            return v(k)
+
+        work = work_of(errors_for_bpes)
+        if work is None or work.formula is None:
+            return None
+
+        def renamed(e):
+            if isinstance(e, Sym) and e.name == "BPE":
+                return Sym("error", e.sub)
+            if isinstance(e, Op):
+                return Op(e.op, tuple(renamed(x) for x in e.args))
+            if isinstance(e, Paren):
+                return Paren(renamed(e.inner))
+            return e
+
+        return replace(work, formula=renamed(work.formula))
+    if diagnosis == "derivative_argument" and base is not None:
+        e_num = Num(fmt(v(Cell("error", c.node, r)), p.error_hidden))
+        e_sym = Sym("error", (c.node or "",))
+        if variant == "activation":
+            a_num = Num(fmt(v(Cell("activation", c.node, r)), p.activation))
+            formula = op("*", e_sym, Call("f'", Sym("a", (c.node or "",))))
+            return replace(base, formula=formula, substituted=op("*", e_num, Call("f'", a_num)))
+        if m.activations[l - 1] != "sigmoid":
+            return None
+        z_sym, z_num = Sym("input", (c.node or "",)), Num(fmt(v(Cell("input_sum", c.node, r)), p.weight))
+        return replace(
+            base,
+            formula=op("*", e_sym, z_sym, Paren(op("-", Num("1"), z_sym))),
+            substituted=op("*", e_num, z_num, Paren(op("-", Num("1"), z_num))),
+        )
+    if q in ("weight", "bias"):  # w - α × dCost/dw, with the student's gradient
+        name = c.node or ""
+        old = m.weights[l - 1][i, j] if i >= 0 else m.biases[l - 1][j]
+        g_cell = Cell("gradient_weight" if i >= 0 else "gradient_bias", c.node)
+        g = v(g_cell)
+        arrow = name.replace("-", "->")
+        sym = Sym("w", (arrow,)) if i >= 0 else Sym("bias", (name,))
+        g_sym = Sym("dCost/dw" if i >= 0 else "dCost/db", (arrow if i >= 0 else name,))
+        alpha, lr = Sym("α"), Num(p.given(m.learning_rate))
+        g_num = Num(fmt(g, max(p.weight, 3)))
+        if diagnosis == "missing_learning_rate":
+            formula, numbers = op("-", sym, g_sym), op("-", Num(p.given(old)), g_num)
+        elif diagnosis == "wrong_direction":
+            formula, numbers = op("+", sym, op("*", alpha, g_sym)), op("+", Num(p.given(old)), op("*", lr, g_num))
+        elif diagnosis == "mean_vs_sum":
+            n = Num(str(net.N))
+            scaled = (lambda e: op("/", e, n)) if m.reduction == "sum" else (lambda e: op("*", n, e))
+            formula = op("-", sym, op("*", alpha, Paren(scaled(g_sym))))
+            numbers = op("-", Num(p.given(old)), op("*", lr, Paren(scaled(g_num))))
+        elif diagnosis == "sign":
+            formula, numbers = (
+                op("*", Num("-1"), Paren(op("-", sym, op("*", alpha, g_sym)))),
+                op("*", Num("-1"), Paren(op("-", Num(p.given(old)), op("*", lr, g_num)))),
+            )
+        else:
+            return None
+        return Work(name, c.describe(), sym, formula, numbers, 0.0, "")
+    if base is None:
+        return None
+    mistaken = next((x for d, var, x in net.mistakes(c, v) if d == diagnosis and var == variant), None)
+    ratio = 1.0 if mistaken is None or right_value == 0 else mistaken / right_value
+    return transformed(base, q, diagnosis, variant, ratio, net.N)
 
 
 def _step_of(c: Cell) -> str:
@@ -667,7 +818,7 @@ def _step_of(c: Cell) -> str:
     return STEP_OF.get(c.quantity, "update")
 
 
-def _gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
+def gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
     """dCost/dw = Σ_i BPE_to,i × a_from,i (dCost/db = Σ_i BPE_i), divided by N for the mean."""
     from ..worked.formula import Expr, Num, Op, Paren, Sym, elided_sum, op
 

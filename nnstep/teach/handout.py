@@ -27,7 +27,7 @@ from ..render.export import markdown
 from ..render.tables import TableData, bias_table, weights_table
 from ..render.worksheet import layout
 from ..worked.sheets import Sheet, worked
-from .check import Net, _gradient_work
+from .check import Net, gradient_work
 from .exercise import Variant
 from .worksheet import HEADER, Cell, cells, plain_update
 
@@ -149,7 +149,7 @@ def worked_key(net: Net, model: Model, data: Dataset, decimals: int | None) -> l
             f", divided by {rows}" if model.reduction == "mean" else ""
         )
         right = net.right.__getitem__
-        items = tuple(replace(_gradient_work(net, c, right, p), terms=None) for c in gradient_cells)
+        items = tuple(replace(gradient_work(net, c, right, p), terms=None) for c in gradient_cells)
         sheets.append(Sheet(f"Step 6: The gradients over all {rows} rows", (note,), items))
     if not plain_update(model) and model.reduction == "sum":
         sheets += one_row[1:]  # the full batch (and the penalty's step)
