@@ -650,3 +650,49 @@ def test_every_worked_equation_of_the_first_wrong_cell_holds_at_its_digits(lectu
             assert _holds(work), (name, work.worked())
     if result.mistake_shown:
         assert result.work_student.substituted_text() != result.work_right.substituted_text()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"rows": [0]}, "rows: expected rows from 1 to 10, got 0"),
+        ({"rows": [11]}, "rows: expected rows from 1 to 10, got 11"),
+        ({"steps": ["foo"]}, "steps: expected names from forward, cost, backprop, update, got 'foo'"),
+        ({"steps": []}, "steps: expected names"),
+    ],
+)
+def test_the_api_worksheet_refuses_what_the_command_refuses(kwargs, message):
+    import nnstep
+
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        nnstep.lecture().worksheet(**kwargs)
+
+
+def test_the_api_worksheet_takes_steps_as_the_command_does():
+    import nnstep
+
+    one = nnstep.lecture().worksheet(steps="forward,cost", rows=[1]).to_dict()["cells"]
+    assert len(one) == 8 + 1  # 3 + 1 input sums and activations, twice, and the cost
+    assert nnstep.lecture().worksheet(steps="forward", rows=[1]).to_dict()["cells"] == one[:8]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--rows", "11"], "--rows: expected rows from 1 to 10, got 11"),
+        (["--steps", "forward,foo"], "--steps: expected names from forward, cost, backprop, update"),
+        (["--rows", "3-1"], "expected row numbers from 1 such as 1 or 1,2 or 1-3, got '3-1'"),
+    ],
+)
+def test_worksheet_refuses_bad_rows_and_steps(args, message):
+    result = CliRunner().invoke(main, ["worksheet", *args], env=ENV)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_a_header_only_sheet_is_refused_like_an_empty_one(tmp_path):
+    sheet = tmp_path / "h.csv"
+    sheet.write_text("quantity,node,row,answer\n\n")
+    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "empty sheet" in line

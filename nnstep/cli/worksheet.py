@@ -15,21 +15,18 @@ FILES = {"csv": "worksheet.csv", "markdown": "worksheet.md", "latex": "worksheet
 
 
 def _steps(ctx, param, value):
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    bad = [n for n in names if n not in STEP_NAMES]
-    if bad or not names:
-        raise click.BadParameter(f"expected names from {', '.join(STEP_NAMES)}, got {value!r}")
-    return names
+    """'forward,cost' -> ['forward', 'cost'] (teach.worksheet.cells checks the names)."""
+    return [v.strip() for v in value.split(",")]
 
 
 def _row_list(ctx, param, value):
-    """'1', '1,2' or '1-3' -> [1, 2, 3]."""
+    """'1', '1,2' or '1-3' -> [1, 2, 3] (teach.worksheet.cells checks them against the data)."""
     if value is None:
         return None
     rows: list[int] = []
     for part in value.split(","):
         first, _, last = part.strip().partition("-")
-        if not first.isdigit() or (last and not last.isdigit()) or int(first) < 1:
+        if not first.isdigit() or (last and not last.isdigit()) or int(first) < 1 or int(last or first) < int(first):
             raise click.BadParameter(f"expected row numbers from 1 such as 1 or 1,2 or 1-3, got {value!r}")
         rows += range(int(first), int(last or first) + 1)
     return list(dict.fromkeys(rows))
@@ -93,11 +90,10 @@ def worksheet(model_path, data_path, steps, rows, fmt, output):
     from ..teach.worksheet import cells, sheet_csv
 
     model, data = _inputs(model_path, data_path)
-    if rows and max(rows) > len(data):
-        raise InputProblem(f"--rows: expected rows from 1 to {len(data)}, got {max(rows)}")
-    chosen = cells(model, len(data), steps, rows)
-    if not chosen:
-        raise InputProblem("--steps: no cells for these steps (a model that cannot be trained has forward, cost)")
+    try:
+        chosen = cells(model, len(data), steps, rows)
+    except ValueError as exc:
+        raise InputProblem(f"--{exc}") from None
 
     def text(kind: str) -> str:
         if kind == "csv":
