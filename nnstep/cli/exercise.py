@@ -54,7 +54,13 @@ def _command(seed, layers, rows, count, overrides: dict, decimals) -> str:
     help="The folder to write (DIR/01 ... with --variants). Without it, the variants are only shown.",
 )
 @click.option("--layers", default="2,3,1", show_default=True, callback=_layers, help="Nodes per layer.")
-@click.option("--rows", type=click.IntRange(1, 20), default=4, show_default=True, help="Observations per variant.")
+@click.option(
+    "--rows",
+    type=click.IntRange(2, 20),
+    default=4,
+    show_default=True,
+    help="Observations per variant (at least 2: the targets must differ).",
+)
 @click.option(
     "--variants", "count", type=click.IntRange(1, 999), default=1, show_default=True, help="How many exercises."
 )
