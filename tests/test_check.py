@@ -409,8 +409,12 @@ def test_worksheet_writes_every_version_into_a_directory(tmp_path):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["worksheet.csv", "worksheet.html", "worksheet.md", "worksheet.tex"]
     md = (tmp_path / "worksheet.md").read_text()
-    assert "| 1 | -0.97 | -0.80 | 0 |  |" in md and "| Σ | C(W) = Σ / 10 |" in md
-    assert r"\begin{tabular}" in (tmp_path / "worksheet.tex").read_text()
+    assert r"| 1 | -0.97 | -0.80 | 0 | \_\_\_\_ |" in md and "| Σ | C(W) = Σ / 10 |" in md
+    tex = (tmp_path / "worksheet.tex").read_text()
+    assert r"\begin{tabular}" in tex and tex.count(r"\answerbox") == 10 * 9 + 2 + 1  # and its \newcommand
+    assert r"\usepackage[a4paper,landscape,margin=1.5cm]{geometry}" in tex  # nnstep exercise's printable sheet
+    html = (tmp_path / "worksheet.html").read_text()
+    assert html.count('<span class="box"></span>') == 10 * 9 + 2 and "span.box{display:inline-block;width:5em" in html
     assert (tmp_path / "worksheet.csv").read_text().count("\n") == 1 + 10 * 9 + 2
 
 

@@ -102,14 +102,18 @@ def worksheet(model_path, data_path, steps, rows, fmt, output):
             import json
 
             return json.dumps({"cells": [c.to_dict() for c in chosen]}, indent=2) + "\n"
-        from ..render.export import export
-        from ..render.worksheet import blank_text, layout
+        from ..render import exercise as printable
+        from ..render.export import ANSWER_BOX, export
+        from ..render.worksheet import layout
 
         intro = (
             "Fill in every blank cell, with as many decimals as you work with; "
             "then type the numbers into the CSV and run: nnstep check worksheet.csv"
         )
-        return export([intro, *layout(model, data, chosen, blank_text)], kind, "nnstep worksheet")
+        tables = layout(model, data, chosen, lambda c: ANSWER_BOX)
+        if kind == "latex":  # the printable sheet of nnstep exercise: A4, a framed box per answer
+            return printable.latex("nnstep worksheet", [intro], tables)
+        return export([intro, *tables], kind, "nnstep worksheet")
 
     folder = output is not None and output.endswith(("/", "\\"))
     output = None if output is None else Path(output)

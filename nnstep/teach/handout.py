@@ -189,7 +189,6 @@ def handout(variant: Variant, seed: int, label: str, decimals: int | None, comma
         *facts,
         "Then type your answers into worksheet.csv and run: nnstep check worksheet.csv",
     ]
-    blank_tables = layout(model, data, chosen, lambda c: "")
     box_tables = layout(model, data, chosen, lambda c: printable.BOX)
     by_fields = {(c.quantity, c.node, c.row): a for c, a in answers.items()}  # layout reads cells by their fields
     key_tables = layout(model, data, chosen, lambda c: by_fields.get(c, ""))
@@ -211,7 +210,7 @@ def handout(variant: Variant, seed: int, label: str, decimals: int | None, comma
         "model.yaml": model_yaml(model, comment),
         "data.yaml": data_yaml(columns, list(data.target_names), np.hstack([data.inputs, data.targets]).tolist()),
         "worksheet.csv": filled_csv(chosen, {}),
-        "worksheet.md": f"# {name}\n\n" + markdown([*sheet_intro, *given, *blank_tables], name),
+        "worksheet.md": f"# {name}\n\n" + markdown([*sheet_intro, *given, *box_tables], name),
         "worksheet.tex": printable.latex(name, sheet_intro, [*given, *box_tables]),
         "key.csv": filled_csv(chosen, answers),
         "key.md": f"# Answer key: {name}\n\n"
