@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from nnstep.cli import main
 from nnstep.files.load import InputError, lecture_file, load_data, load_model
 from nnstep.teach.check import Net, check_sheet
-from nnstep.teach.worksheet import read_sheet
+from nnstep.teach.worksheet import Cell, read_sheet
 
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
 
@@ -700,3 +700,38 @@ def test_a_header_only_sheet_is_refused_like_an_empty_one(tmp_path):
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()
     assert "empty sheet" in line
+
+
+def test_a_gradient_without_the_l2_penalty_names_it(tmp_path):
+    """With L2 (λ = 0.1) dCost/dw H1-ON = Σ BPE_ON × a_H1 + λ w; the sum alone misses 0.1 × -0.6."""
+    model = load_model(lecture_file("model.yaml"), {"regularization": "l2", "lambda": 0.1})
+    data = load_data(lecture_file("data.yaml"))
+    net = Net(model, data)
+    g = net.right[Cell("gradient_weight", "H1-ON")]
+    no_penalty = g - 0.1 * -0.6
+    path = tmp_path / "s.csv"
+    path.write_text(f"quantity,node,row,answer\ngradient_weight,H1-ON,,{no_penalty:.3f}\n")
+    result = check_sheet(net, read_sheet(path, model, len(data)))
+    (m,) = result.marks
+    assert m.verdict == "wrong" and m.diagnosis == "arithmetic"
+    assert "the penalty's λ w term is missing" in m.explanation
+    # the worked formula has the penalty's term, and its sum line a number
+    right = result.work_right
+    assert right.formula_text().endswith("+ λ * w_H1->ON") and right.worked().count("+ 0.1 * -0.6 =") == 1
+    assert right.terms_total_text not in (None, "None")
+
+
+def test_explanations_use_the_tables_arrow(tmp_path, lecture):
+    model, data, net = lecture
+    path = tmp_path / "s.csv"
+    path.write_text("quantity,node,row,answer\nweight_one_row,H1-ON,1,-0.592\n")
+    (m,) = check_sheet(net, read_sheet(path, model, len(data))).marks
+    assert m.diagnosis == "wrong_direction" and "w_H1→ON" in m.explanation and "->" not in m.explanation
+
+
+@pytest.mark.parametrize("step", ["weights", "update"])
+def test_diagram_refuses_a_row_where_the_step_has_none(step):
+    result = CliRunner().invoke(main, ["diagram", "--step", step, "--row", "2"], env=ENV)
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "--row" in line and step in line

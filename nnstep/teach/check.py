@@ -148,11 +148,9 @@ class Net:
             return float(ACTIVATIONS[m.activations[l - 1]].bpe(z, a, e)[0, j])
         if q in ("gradient_weight", "gradient_bias"):
             rows = range(1, self.N + 1)
-            bw = self.step.backward  # the regularisation penalty's part, λ w (L2) or λ sign(w) (L1)
+            pen = self.penalty_gradient(c)  # the regularisation penalty's part, λ w (L2) or λ sign(w) (L1)
             if q == "gradient_bias":
-                pen = 0.0 if bw.bias_penalties is None else float(bw.bias_penalties[l - 1][j])
                 return self.scale * sum(v(Cell("bpe", self.labels[l][j], k)) for k in rows) + pen
-            pen = 0.0 if bw.weight_penalties is None else float(bw.weight_penalties[l - 1][i, j])
             return (
                 self.scale
                 * sum(v(Cell("bpe", self.labels[l][j], k)) * self.vec(v, "activation", l - 1, k)[i] for k in rows)
@@ -210,6 +208,17 @@ class Net:
         if q == "weight_one_row":
             return [Cell("bpe", names[j], r)] + acts(l - 1, r, [self.labels[l - 1][i]])
         return [Cell("bpe", names[j], r)]
+
+    def penalty_gradient(self, c: Cell) -> float:
+        """The regularisation penalty's part of a gradient cell: λ w (L2) or λ sign(w) (L1), over N
+        for the mean; 0 without a penalty."""
+        l, i, j = self.pos(c)
+        bw = self.step.backward
+        if c.quantity == "gradient_bias":
+            return 0.0 if bw.bias_penalties is None else float(bw.bias_penalties[l - 1][j])
+        if c.quantity == "gradient_weight":
+            return 0.0 if bw.weight_penalties is None else float(bw.weight_penalties[l - 1][i, j])
+        return 0.0
 
     def slack(self, c: Cell) -> float:
         """Units of the last written place that rounding explains before anything carried: half a
@@ -318,6 +327,9 @@ class Net:
         elif q in ("gradient_weight", "gradient_bias"):
             yield "mean_vs_sum", m.reduction, value / self.N if m.reduction == "sum" else value * self.N
             yield "sign", "", -value
+            pen = self.penalty_gradient(c)
+            if pen:  # the penalty's λ w (or λ sign(w)) left out: no word of its own
+                yield "arithmetic", "penalty", value - pen
         else:  # the updates
             old = m.weights[l - 1][i, j] if i >= 0 else m.biases[l - 1][j]
             step = (old - value) / m.learning_rate  # the gradient (or one-row term) the update uses
@@ -551,7 +563,7 @@ def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected
     if diagnosis == "missing_derivative":
         if q == "bpe":
             return f"you left out f': BPE_{node} = error_{node} × f'(input_{node})"
-        return f"you used the next layer's errors; error_{node} takes its BPEs: error_{node} = Σ BPE × w_{node}->next"
+        return f"you used the next layer's errors; error_{node} takes its BPEs: error_{node} = Σ BPE × w_{node}→next"
     if diagnosis == "derivative_argument":
         if variant == "activation":
             return f"you took f' at the activation; f' is taken at the input sum: f'(input_{node}) = a (1 - a) with a = f(input_{node})"
@@ -585,11 +597,16 @@ def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected
         if variant.startswith("from"):
             return f"you used another node's weights; error_{node} goes back through the weights from {node}"
         return f"you paired the BPEs with the wrong weights: each BPE goes with the weight from {node} to its node"
+    if variant == "penalty":
+        kind = "λ w" if m.regularization == "l2" else "λ sign(w)"
+        return (
+            f"the penalty's {kind} term is missing: with {m.regularization.upper()} the gradient is Σ BPE × a + {kind}"
+        )
     return f"no known mistake explains it; the right value is {right_text}: recheck the arithmetic"
 
 
 def _update_rule(net: Net, c: Cell) -> str:
-    """The update of a weight or bias cell in the slides' words: w_H1->ON - α × BPE_ON × a_H1."""
+    """The update of a weight or bias cell in the slides' words: w_H1→ON - α × BPE_ON × a_H1."""
     l, i, j = net.pos(c)
     to = net.labels[l][j]
     if i < 0:
@@ -597,9 +614,9 @@ def _update_rule(net: Net, c: Cell) -> str:
         term = f"BPE_{to}" if c.quantity == "bias_one_row" else f"dCost/db_{to}"
     else:
         src = net.labels[l - 1][i]
-        name = f"w_{src}->{to}"
+        name = f"w_{src}→{to}"
         feed = f"X_{src}" if l == 1 else f"a_{src}"
-        term = f"BPE_{to} × {feed}" if c.quantity == "weight_one_row" else f"dCost/dw_{src}->{to}"
+        term = f"BPE_{to} × {feed}" if c.quantity == "weight_one_row" else f"dCost/dw_{src}→{to}"
     return f"{name} - α × {term}"
 
 
@@ -819,9 +836,14 @@ def _step_of(c: Cell) -> str:
 
 
 def gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
-    """dCost/dw = Σ_i BPE_to,i × a_from,i (dCost/db = Σ_i BPE_i), divided by N for the mean."""
-    from ..worked.formula import Expr, Num, Op, Paren, Sym, elided_sum, op
+    """dCost/dw = Σ_i BPE_to,i × a_from,i (dCost/db = Σ_i BPE_i), divided by N for the mean, plus
+    the regularisation penalty's λ w (L2) or λ sign(w) (L1), λ / N for the mean. Its `terms`
+    line is the sum of the rows' terms."""
+    from ..labels import fmt_short
+    from ..worked.formula import Call, Expr, Num, Op, Paren, Sym, elided_sum, op
+    from .worked_mistake import evaluate
 
+    m = net.m
     l, i, j = net.pos(c)
     to = net.labels[l][j]
     rows = range(1, net.N + 1)
@@ -829,6 +851,7 @@ def gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
         syms: list[Expr] = [Sym("BPE", (to, str(k))) for k in rows]
         nums: list[Expr] = [Num(fmt(v(Cell("bpe", to, k)), p.bpe)) for k in rows]
         lhs = Sym("dCost/db", (to,))
+        own, own_value = Sym("bias", (to,)), float(m.biases[l - 1][j])
     else:
         src = net.labels[l - 1][i]
         a_sym = "X" if l == 1 else "a"
@@ -838,12 +861,31 @@ def gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
             for k in rows
         ]
         lhs = Sym("dCost/dw", (f"{src}->{to}",))
+        own, own_value = Sym("w", (f"{src}->{to}",)), float(m.weights[l - 1][i, j])
     formula, numbers = elided_sum(syms), elided_sum(nums)
-    if net.m.reduction == "mean":
+    if m.reduction == "mean":
         formula, numbers = op("/", Paren(formula), Num(str(net.N))), op("/", Paren(numbers), Num(str(net.N)))
+    if net.penalty_gradient(c):
+        lam: Expr = Sym("λ")
+        lam_num: Expr = Num(fmt_short(m.lambda_, 12))
+        if m.reduction == "mean":
+            lam, lam_num = Paren(op("/", lam, Num(str(net.N)))), Paren(op("/", lam_num, Num(str(net.N))))
+        w_num = Num(p.given(own_value))
+        slope, slope_num = (own, w_num) if m.regularization == "l2" else (Call("sign", own), Call("sign", w_num))
+        formula, numbers = op("+", formula, op("*", lam, slope)), op("+", numbers, op("*", lam_num, slope_num))
     value = net.compute(c, v)
+    terms = Op("+", tuple(nums))
+    total = evaluate(terms)
     return Work(
-        c.node or "", c.describe(), lhs, formula, numbers, value, fmt(value, p.weight), terms=Op("+", tuple(nums))
+        c.node or "",
+        c.describe(),
+        lhs,
+        formula,
+        numbers,
+        value,
+        fmt(value, p.weight),
+        terms=terms,
+        terms_total_text=None if total is None else fmt(total, p.weight),
     )
 
 
