@@ -726,7 +726,7 @@ def _mistake_work(net: Net, c: Cell, diagnosis: str, variant: str, v: Lookup, p:
     def weights_with(layer: int, w: np.ndarray) -> Model:
         ws = [x.copy() for x in m.weights]
         ws[layer] = w
-        return replace(m, weights=ws)
+        return replace(m, weights=tuple(ws))
 
     if diagnosis == "wrong_row":
         return work_of(v, Cell(q, c.node, int(variant)))
