@@ -182,13 +182,14 @@ class Network:
         trained = Network(result.last.updated, self.data)
         return Result(train_json(result), tuple(blocks), "nnstep train", trained, result)
 
-    def worksheet(self, steps: Iterable[str] = ("forward", "cost", "backprop", "update"), rows=None) -> Result:
+    def worksheet(self, steps: str | Iterable[str] = ("forward", "cost", "backprop", "update"), rows=None) -> Result:
         """A blank worksheet (`nnstep worksheet`): `.to_dict()` is its JSON ({"cells": [...]}), the
-        display its printable tables; `result.csv` is the CSV to fill in."""
+        display its printable tables; `result.csv` is the CSV to fill in. `steps`: names or
+        'forward,cost'; `rows`: row numbers from 1. A bad step or row is a ValueError."""
         from .render.worksheet import blank_text, layout
         from .teach.worksheet import cells, sheet_csv
 
-        chosen = cells(self.model, len(self.data), tuple(steps), None if rows is None else list(rows))
+        chosen = cells(self.model, len(self.data), steps, None if rows is None else list(rows))
         blocks = layout(self.model, self.data, chosen, blank_text)
         payload = {"cells": [c.to_dict() for c in chosen]}
         return WorksheetResult(payload, tuple(blocks), "nnstep worksheet", self, chosen, csv=sheet_csv(chosen))

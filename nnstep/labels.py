@@ -55,6 +55,13 @@ def fmt(value: float, decimals: int) -> str:
     return text[1:] if text.startswith("-") and text.strip("-0.") == "" else text
 
 
+def fewest_decimals(value: float) -> int:
+    """The fewest decimals a worksheet answer must have: one, or two where the value rounds to 0
+    at one (0.025 is 0.03, never 0.0). Two is the fewest the lecture prints for any cell, so a
+    value that rounds to 0.00 may be written 0.00."""
+    return 1 if round(abs(value), 1) != 0 else 2
+
+
 def target_text(value: float, decimals: int) -> str:
     """A target as the slides print it: class labels as 0 and 1, other values with `decimals`."""
     return str(int(value)) if float(value).is_integer() else fmt(value, decimals)

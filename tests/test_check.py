@@ -8,6 +8,7 @@ as a student with a calculator does), never from nnstep's own output.
 import json
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +16,7 @@ from click.testing import CliRunner
 from nnstep.cli import main
 from nnstep.files.load import InputError, lecture_file, load_data, load_model
 from nnstep.teach.check import Net, check_sheet
-from nnstep.teach.worksheet import read_sheet
+from nnstep.teach.worksheet import Cell, read_sheet
 
 ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
 
@@ -408,9 +409,27 @@ def test_worksheet_writes_every_version_into_a_directory(tmp_path):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["worksheet.csv", "worksheet.html", "worksheet.md", "worksheet.tex"]
     md = (tmp_path / "worksheet.md").read_text()
-    assert "| 1 | -0.97 | -0.80 | 0 |  |" in md and "| Σ | C(W) = Σ / 10 |" in md
-    assert r"\begin{tabular}" in (tmp_path / "worksheet.tex").read_text()
+    assert r"| 1 | -0.97 | -0.80 | 0 | \_\_\_\_ |" in md and "| Σ | C(W) = Σ / 10 |" in md
+    tex = (tmp_path / "worksheet.tex").read_text()
+    assert r"\begin{tabular}" in tex and tex.count(r"\answerbox") == 10 * 9 + 2 + 1  # and its \newcommand
+    assert r"\usepackage[a4paper,landscape,margin=1.5cm]{geometry}" in tex  # nnstep exercise's printable sheet
+    html = (tmp_path / "worksheet.html").read_text()
+    assert html.count('<span class="box"></span>') == 10 * 9 + 2 and "span.box{display:inline-block;width:5em" in html
     assert (tmp_path / "worksheet.csv").read_text().count("\n") == 1 + 10 * 9 + 2
+
+
+def test_worksheet_output_with_a_trailing_slash_is_a_directory(tmp_path, monkeypatch):
+    """The help's own example, `--output sheets/`, makes the directory and writes into it."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["worksheet", "--rows", "1", "--output", "sheets/"], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "sheets").is_dir()
+    assert sorted(p.name for p in (tmp_path / "sheets").iterdir())[0] == "worksheet.csv"
+    (tmp_path / "plain").write_text("")
+    result = CliRunner().invoke(main, ["worksheet", "--rows", "1", "--output", "plain/x/"], env=ENV)
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    result = CliRunner().invoke(main, ["worksheet", "--rows", "1", "--output", "one.csv"], env=ENV)
+    assert (tmp_path / "one.csv").read_text().startswith("quantity,node,row,answer")
 
 
 # golden files are worksheets written by a lecturer: the same comparison, the same diagnoses
@@ -518,3 +537,201 @@ def test_follow_through_carries_across_blank_cells(tmp_path, lecture):
     verdicts = {m.cell.quantity + " " + m.cell.node: (m.verdict, m.follows_from) for m in result.marks}
     assert verdicts["error ON"][0] == "wrong" and verdicts["bpe ON"][0] == "blank"
     assert verdicts["error H1"] == ("follows", result.first_wrong.cell)
+
+
+def test_answers_without_the_decimals_the_value_needs_are_wrong(tmp_path):
+    """The hand calculation's -0.608, -0.613, -1.000, 0.614, 0.175 and 0.015 written with no
+    decimals are not roundings a sheet accepts."""
+    sheet = tmp_path / "z.csv"
+    sheet.write_text(
+        "quantity,node,row,answer\nweight_one_row,H1-ON,1,0\nbias_one_row,ON,1,0\nweight_one_row,IN1-H3,1,0\n"
+        "input_sum,H1,1,1\nactivation,ON,1,1\ncost,,1,0\n"
+    )
+    result = CliRunner().invoke(main, ["check", str(sheet), "--format", "json"], env=ENV)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["summary"] == {"correct": 0, "follows": 0, "wrong": 6, "blank": 0}
+    cost = next(c for c in report["cells"] if c["quantity"] == "cost")
+    assert "at least 2 decimals" in cost["explanation"]
+
+
+@pytest.mark.parametrize(
+    "cell, answer, verdict",
+    [
+        ("weight_one_row,H1-ON,1", "-0.6", "correct"),  # -0.608 at one decimal
+        ("input_sum,H1,1", "0.6", "correct"),  # 0.614
+        ("input_sum,H1,1", "1", "wrong"),
+        ("input_sum,H2,1", "-0.03", "correct"),  # -0.028
+        ("input_sum,H2,1", "0.0", "wrong"),  # rounds to 0 at one decimal: two are needed
+        ("bpe,H1,1", "0.00", "correct"),  # -0.0035 rounds to 0.00 at the lecture's fewest decimals
+        ("activation,ON,1", "0.175", "correct"),  # 0.17513
+        ("activation,ON,1", "0.176", "wrong"),  # 0.87 units off: no product, nothing carried, half a unit
+    ],
+)
+def test_an_answer_is_a_rounding_at_its_decimals(tmp_path, lecture, cell, answer, verdict):
+    model, data, net = lecture
+    path = tmp_path / "s.csv"
+    path.write_text(f"quantity,node,row,answer\n{cell},{answer}\n")
+    (m,) = check_sheet(net, read_sheet(path, model, len(data))).marks
+    assert m.verdict == verdict
+
+
+@pytest.mark.parametrize("beside, missing", [("model.yaml", "data.yaml"), ("data.yaml", "model.yaml")])
+def test_a_sheet_beside_only_one_of_model_and_data_is_refused(tmp_path, beside, missing):
+    (tmp_path / beside).write_text(Path(lecture_file(beside)).read_text())
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("quantity,node,row,answer\ninput_sum,H1,1,0.614\n")
+    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert str(sheet) in line and f"{missing} is not" in line
+    option = "--data" if missing == "data.yaml" else "--model"
+    result = CliRunner().invoke(main, ["check", str(sheet), option, str(lecture_file(missing))], env=ENV)
+    assert result.exit_code == 0, result.output
+
+
+LECTURE_SHEETS = Path(__file__).resolve().parent.parent / "fixtures" / "worksheets" / "lecture"
+
+
+@pytest.mark.parametrize(
+    "name, mine, right",
+    [
+        (
+            "missing_bias.csv",
+            "(-0.97 * -0.2) + (-0.80 * -0.4) = 0.5140",
+            "(-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.6140",
+        ),
+        ("sign.csv", "0 - 0.175 = -0.175", "0.175 - 0 = 0.175"),
+        ("factor_2_cost.csv", "(0.175 - 0)^2 = 0.031", "1/2 (0.175 - 0)^2 = 0.015"),
+        ("wrong_direction.csv", "-0.6 + 0.5 * 0.025 * 0.649 = -0.592", "-0.6 - 0.5 * 0.025 * 0.649 = -0.608"),
+    ],
+)
+def test_the_first_wrong_cell_is_worked_with_the_mistake(lecture, name, mine, right):
+    """0.194 + 0.32 = 0.514 (the bias left out); 0 - 0.175 (y - ŷ); 0.175² = 0.0306."""
+    model, data, net = lecture
+    result = check_sheet(net, read_sheet(LECTURE_SHEETS / name, model, len(data)))
+    assert result.mistake_shown
+    assert result.work_student.worked() == mine
+    assert result.work_right.worked() == right
+
+
+def test_an_arithmetic_slip_shows_the_right_formula_and_what_was_written(lecture):
+    model, data, net = lecture
+    result = check_sheet(net, read_sheet(LECTURE_SHEETS / "arithmetic.csv", model, len(data)))
+    assert not result.mistake_shown
+    out = CliRunner().invoke(main, ["check", str(LECTURE_SHEETS / "arithmetic.csv")], env=ENV).output
+    assert "You wrote 0.7820." in out and "With your numbers:" not in out
+
+
+def _holds(work) -> bool:
+    """The result shown is the numbers shown, worked out (sigmoid f), rounded as shown."""
+    from nnstep.teach.worked_mistake import evaluate
+
+    def f(x):
+        return 1 / (1 + math.exp(-x))
+
+    def df(x):
+        return f(x) * (1 - f(x))
+
+    total = None
+    if work.terms is not None:
+        total = evaluate(work.terms, f, df)
+        decimals = len(work.terms_total_text.partition(".")[2])
+        assert f"{total:.{decimals}f}" in (work.terms_total_text, "-" + work.terms_total_text)
+    value = evaluate(work.substituted, f, df, total)
+    decimals = len(work.result_text.partition(".")[2])
+    return value is not None and abs(value - float(work.result_text)) <= 0.5 * 10.0**-decimals + 1e-12
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in LECTURE_SHEETS.glob("*.csv")))
+def test_every_worked_equation_of_the_first_wrong_cell_holds_at_its_digits(lecture, name):
+    model, data, net = lecture
+    result = check_sheet(net, read_sheet(LECTURE_SHEETS / name, model, len(data)))
+    if result.first_wrong is None:
+        return
+    for work in (result.work_student, result.work_right):
+        if work is not None:
+            assert _holds(work), (name, work.worked())
+    if result.mistake_shown:
+        assert result.work_student.substituted_text() != result.work_right.substituted_text()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"rows": [0]}, "rows: expected rows from 1 to 10, got 0"),
+        ({"rows": [11]}, "rows: expected rows from 1 to 10, got 11"),
+        ({"steps": ["foo"]}, "steps: expected names from forward, cost, backprop, update, got 'foo'"),
+        ({"steps": []}, "steps: expected names"),
+    ],
+)
+def test_the_api_worksheet_refuses_what_the_command_refuses(kwargs, message):
+    import nnstep
+
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        nnstep.lecture().worksheet(**kwargs)
+
+
+def test_the_api_worksheet_takes_steps_as_the_command_does():
+    import nnstep
+
+    one = nnstep.lecture().worksheet(steps="forward,cost", rows=[1]).to_dict()["cells"]
+    assert len(one) == 8 + 1  # 3 + 1 input sums and activations, twice, and the cost
+    assert nnstep.lecture().worksheet(steps="forward", rows=[1]).to_dict()["cells"] == one[:8]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--rows", "11"], "--rows: expected rows from 1 to 10, got 11"),
+        (["--steps", "forward,foo"], "--steps: expected names from forward, cost, backprop, update"),
+        (["--rows", "3-1"], "expected row numbers from 1 such as 1 or 1,2 or 1-3, got '3-1'"),
+    ],
+)
+def test_worksheet_refuses_bad_rows_and_steps(args, message):
+    result = CliRunner().invoke(main, ["worksheet", *args], env=ENV)
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_a_header_only_sheet_is_refused_like_an_empty_one(tmp_path):
+    sheet = tmp_path / "h.csv"
+    sheet.write_text("quantity,node,row,answer\n\n")
+    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "empty sheet" in line
+
+
+def test_a_gradient_without_the_l2_penalty_names_it(tmp_path):
+    """With L2 (λ = 0.1) dCost/dw H1-ON = Σ BPE_ON × a_H1 + λ w; the sum alone misses 0.1 × -0.6."""
+    model = load_model(lecture_file("model.yaml"), {"regularization": "l2", "lambda": 0.1})
+    data = load_data(lecture_file("data.yaml"))
+    net = Net(model, data)
+    g = net.right[Cell("gradient_weight", "H1-ON")]
+    no_penalty = g - 0.1 * -0.6
+    path = tmp_path / "s.csv"
+    path.write_text(f"quantity,node,row,answer\ngradient_weight,H1-ON,,{no_penalty:.3f}\n")
+    result = check_sheet(net, read_sheet(path, model, len(data)))
+    (m,) = result.marks
+    assert m.verdict == "wrong" and m.diagnosis == "arithmetic"
+    assert "the penalty's λ w term is missing" in m.explanation
+    # the worked formula has the penalty's term, and its sum line a number
+    right = result.work_right
+    assert right.formula_text().endswith("+ λ * w_H1->ON") and right.worked().count("+ 0.1 * -0.6 =") == 1
+    assert right.terms_total_text not in (None, "None")
+
+
+def test_explanations_use_the_tables_arrow(tmp_path, lecture):
+    model, data, net = lecture
+    path = tmp_path / "s.csv"
+    path.write_text("quantity,node,row,answer\nweight_one_row,H1-ON,1,-0.592\n")
+    (m,) = check_sheet(net, read_sheet(path, model, len(data))).marks
+    assert m.diagnosis == "wrong_direction" and "w_H1→ON" in m.explanation and "->" not in m.explanation
+
+
+@pytest.mark.parametrize("step", ["weights", "update"])
+def test_diagram_refuses_a_row_where_the_step_has_none(step):
+    result = CliRunner().invoke(main, ["diagram", "--step", step, "--row", "2"], env=ENV)
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "--row" in line and step in line

@@ -63,3 +63,9 @@ def test_a_network_nothing_fits_is_refused(monkeypatch):
     monkeypatch.setattr(exercise, "MAX_TRIES", 5)
     with pytest.raises(exercise.NoFit, match="no numbers fit"):
         exercise.variants(template, 4, 1, 1)
+
+
+def test_one_row_is_refused_at_once():
+    """One row cannot have targets that differ: refused, not drawn until MAX_TRIES."""
+    with pytest.raises(ValueError, match="at least 2"):
+        exercise.variants(LECTURE, 1, 5, 1)

@@ -410,3 +410,8 @@ def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
     with pytest.raises(folder.InputError, match="cannot be written"):
         folder.write_folder(tmp_path / "ex", {"a.txt": "1", "b.txt": "2", "c.txt": "3"})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_row_is_refused_at_once():
+    result = CliRunner().invoke(main, ["exercise", "--seed", "5", "--rows", "1"], env=ENV)
+    assert result.exit_code == 2 and "--rows" in result.output and "2<=x<=20" in result.output

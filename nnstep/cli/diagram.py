@@ -64,7 +64,12 @@ def _png(d, output: Path) -> None:
     help="weights: weights on the arrows, biases at the nodes; forward: input sums and activations of "
     "--row; backprop: errors and BPEs of --row, gradients on the arrows; update: before -> after.",
 )
-@click.option("--row", type=click.IntRange(min=1), default=1, show_default=True, help="The observation (from 1).")
+@click.option(
+    "--row",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The observation (from 1) of --step forward or backprop.  [default: 1]",
+)
 def diagram(model, data, precision, fmt, step, row):
     """Draw the network with the numbers of one step on it.
 
@@ -83,6 +88,9 @@ def diagram(model, data, precision, fmt, step, row):
     from ..render import diagram as dg
     from ..render.tables import precision_for
 
+    if row is not None and step in ("weights", "update"):
+        raise InputProblem(f"--row: --step {step} shows no row (--row is for forward and backprop)")
+    row = 1 if row is None else row
     _row_in_data(row, data)
     output, kind = _output_of(fmt)
     d = dg.diagram(model, data, step, row, precision_for(precision))

@@ -54,16 +54,22 @@ def _command(seed, layers, rows, count, overrides: dict, decimals) -> str:
     help="The folder to write (DIR/01 ... with --variants). Without it, the variants are only shown.",
 )
 @click.option("--layers", default="2,3,1", show_default=True, callback=_layers, help="Nodes per layer.")
-@click.option("--rows", type=click.IntRange(1, 20), default=4, show_default=True, help="Observations per variant.")
+@click.option(
+    "--rows",
+    type=click.IntRange(2, 20),
+    default=4,
+    show_default=True,
+    help="Observations per variant (at least 2: the targets must differ).",
+)
 @click.option(
     "--variants", "count", type=click.IntRange(1, 999), default=1, show_default=True, help="How many exercises."
 )
 @convention_options
 @click.option(
     "--decimals",
-    type=click.IntRange(1, 8),
+    type=click.IntRange(2, 8),
     default=None,
-    help="Decimals for every answer. Default: the lecture's, 2 for activations and outputs, 3 for the rest.",
+    help="Decimals for every answer (at least 2, as check asks). Default: the lecture's, 2 for activations and outputs, 3 for the rest.",
 )
 @click.option("--force", is_flag=True, help="Write into a folder that is not empty, replacing these files.")
 @click.option(

@@ -52,6 +52,22 @@ def _plot_target(ctx, param, value):
     return value if value == "-" else _writable_file(ctx, param, value)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+
+def _updates_text(model, rows: int, epochs: int) -> str:
+    """How many updates made the saved weights: '50 updates', '20 updates (2 epochs)' (online),
+    '50 more updates, 100 in all' (resumed from a saved optimizer state, which counts them)."""
+    size = {"batch": rows, "online": 1}.get(model.update, model.batch_size)
+    made = epochs * -(-rows // size)
+    start = model.optimizer_state.steps if model.optimizer_state is not None else 0
+    text = _plural(made, "more update" if start else "update")
+    if made != epochs:
+        text += f" ({_plural(epochs, 'epoch')})"
+    return text + (f", {start + made:,} in all" if start else "")
+
+
 @click.command()
 @common_options
 @click.option(
@@ -142,15 +158,15 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
     if save_to is not None:
         from ..files.save import save_model
 
-        n = result.epochs
+        done = _updates_text(model, len(data), result.epochs)
         try:
             save_model(
                 save_to,
                 result.last.updated,
-                f"Trained by nnstep: the weights after {n:,} update{'s' if n != 1 else ''}.",
+                f"Trained by nnstep: the weights after {done}.",
                 data.target_names if data.from_csv else None,
             )
-            notes.append(f"Saved the model after {n:,} update{'s' if n != 1 else ''} to {save_to}.")
+            notes.append(f"Saved the model after {done} to {save_to}.")
         except OSError as exc:
             failed.append(f"--save: {save_to}: cannot be written ({exc.strerror or exc.__class__.__name__})")
     if plot_to is not None and plot_to != "-":

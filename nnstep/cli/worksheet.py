@@ -15,21 +15,18 @@ FILES = {"csv": "worksheet.csv", "markdown": "worksheet.md", "latex": "worksheet
 
 
 def _steps(ctx, param, value):
-    names = [v.strip() for v in value.split(",") if v.strip()]
-    bad = [n for n in names if n not in STEP_NAMES]
-    if bad or not names:
-        raise click.BadParameter(f"expected names from {', '.join(STEP_NAMES)}, got {value!r}")
-    return names
+    """'forward,cost' -> ['forward', 'cost'] (teach.worksheet.cells checks the names)."""
+    return [v.strip() for v in value.split(",")]
 
 
 def _row_list(ctx, param, value):
-    """'1', '1,2' or '1-3' -> [1, 2, 3]."""
+    """'1', '1,2' or '1-3' -> [1, 2, 3] (teach.worksheet.cells checks them against the data)."""
     if value is None:
         return None
     rows: list[int] = []
     for part in value.split(","):
         first, _, last = part.strip().partition("-")
-        if not first.isdigit() or (last and not last.isdigit()) or int(first) < 1:
+        if not first.isdigit() or (last and not last.isdigit()) or int(first) < 1 or int(last or first) < int(first):
             raise click.BadParameter(f"expected row numbers from 1 such as 1 or 1,2 or 1-3, got {value!r}")
         rows += range(int(first), int(last or first) + 1)
     return list(dict.fromkeys(rows))
@@ -69,9 +66,10 @@ _data_option = click.option(
 )
 @click.option(
     "--output",
-    type=click.Path(path_type=Path),
-    help="A directory: worksheet.csv, .md, .tex and .html in it. A file: the --format "
-    "(default: by its suffix). Written atomically.",
+    type=click.Path(),  # kept as typed: a trailing slash means a directory
+    help="A directory (an existing one, or a name ending in /, made if missing): "
+    "worksheet.csv, .md, .tex and .html in it. A file: the --format (default: by its suffix). "
+    "Written atomically.",
 )
 def worksheet(model_path, data_path, steps, rows, fmt, output):
     """Write a blank worksheet to fill in and mark with nnstep check.
@@ -92,11 +90,10 @@ def worksheet(model_path, data_path, steps, rows, fmt, output):
     from ..teach.worksheet import cells, sheet_csv
 
     model, data = _inputs(model_path, data_path)
-    if rows and max(rows) > len(data):
-        raise InputProblem(f"--rows: expected rows from 1 to {len(data)}, got {max(rows)}")
-    chosen = cells(model, len(data), steps, rows)
-    if not chosen:
-        raise InputProblem("--steps: no cells for these steps (a model that cannot be trained has forward, cost)")
+    try:
+        chosen = cells(model, len(data), steps, rows)
+    except ValueError as exc:
+        raise InputProblem(f"--{exc}") from None
 
     def text(kind: str) -> str:
         if kind == "csv":
@@ -105,18 +102,26 @@ def worksheet(model_path, data_path, steps, rows, fmt, output):
             import json
 
             return json.dumps({"cells": [c.to_dict() for c in chosen]}, indent=2) + "\n"
-        from ..render.export import export
-        from ..render.worksheet import blank_text, layout
+        from ..render import exercise as printable
+        from ..render.export import ANSWER_BOX, export
+        from ..render.worksheet import layout
 
         intro = (
             "Fill in every blank cell, with as many decimals as you work with; "
             "then type the numbers into the CSV and run: nnstep check worksheet.csv"
         )
-        return export([intro, *layout(model, data, chosen, blank_text)], kind, "nnstep worksheet")
+        tables = layout(model, data, chosen, lambda c: ANSWER_BOX)
+        if kind == "latex":  # the printable sheet of nnstep exercise: A4, a framed box per answer
+            return printable.latex("nnstep worksheet", [intro], tables)
+        return export([intro, *tables], kind, "nnstep worksheet")
 
-    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
-        if not output.is_dir():
-            raise InputProblem(f"--output: no such directory {str(output)!r}")
+    folder = output is not None and output.endswith(("/", "\\"))
+    output = None if output is None else Path(output)
+    if output is not None and (folder or output.is_dir()):
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputProblem(f"--output: cannot make the directory {str(output)!r}: {exc.strerror}") from None
         kinds = [fmt] if fmt else list(FILES)
         for kind in kinds:
             _write(text(kind), output / FILES.get(kind, "worksheet.json"))
@@ -162,7 +167,10 @@ def check(sheets, model_path, data_path, only_summary, fmt):
     loaded: dict = {}  # (model file, data file) -> model, data and their right values
     results, inputs = [], []
     for path in sheets:
-        files = inputs_for(path, model_path, data_path)
+        try:
+            files = inputs_for(path, model_path, data_path)
+        except InputError as exc:
+            raise InputProblem(str(exc)) from None
         if files not in loaded:
             model, data = _inputs(*files)
             loaded[files] = (model, data, Net(model, data))

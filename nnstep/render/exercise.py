@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 from ..dataset import Dataset
 from ..labels import fmt, subscript, target_text
-from .export import tex_text
+from .export import ANSWER_BOX, tex_text
 from .tables import Column, TableData
 
-BOX = "\u2610"  # a cell to fill in; printed as an empty framed box
+BOX = ANSWER_BOX  # a cell to fill in; printed as an empty framed box
 BOX_EM = 5.2  # the width of a box column, in em (a box of 4.2em and the column padding)
 PAGE_EM = 74.0  # A4 landscape with 1.5 cm margins is about 76em of 10pt text
 ROWS_PER_PART = 14  # rows of boxes that fit on a page with their title

@@ -18,6 +18,8 @@ from ..worked.sheets import Sheet
 from .tables import Column, StyledLines, TableData
 
 Block = TableData | Sheet | str
+ANSWER_BOX = "\u2610"  # a table cell where an answer goes: a framed box (LaTeX, HTML), ____ (Markdown)
+MD_BLANK = "\\_\\_\\_\\_"  # ____, escaped so that Markdown shows the underscores
 
 FORMATS = ("markdown", "latex", "csv", "html", "svg")
 
@@ -74,7 +76,7 @@ def _md_table(t: TableData) -> list[str]:
     lines = [f"**{_md(t.title)}**", ""]
     lines.append("| " + " | ".join(_md(c.header) for c in t.columns) + " |")
     lines.append("|" + "|".join("---:" if c.align == "right" else ":---" for c in t.columns) + "|")
-    lines += ["| " + " | ".join(_md(cell) for cell in row) + " |" for row in t.rows]
+    lines += ["| " + " | ".join(MD_BLANK if cell == ANSWER_BOX else _md(cell) for cell in row) + " |" for row in t.rows]
     for note in t.notes:
         lines += ["", _md_note(note)]
     return lines
@@ -327,7 +329,14 @@ _CSS = (
     "thead th{border-bottom:1px solid #444}.r{text-align:right}.l{text-align:left}"
     "tr.recovered td:first-child{color:#888}p.note{margin:.2em 0;font-size:90%;white-space:pre-wrap}"
     "pre{background:#f6f6f6;padding:.5em}"
+    "span.box{display:inline-block;width:5em;height:1.6em;border:1px solid #444;vertical-align:middle}"
 )
+
+
+def _html_cell(k: str, c: str) -> str:
+    if c == ANSWER_BOX:
+        return f'<td class="{k}"><span class="box"></span></td>'
+    return f'<td class="{k}">{html_escape(c)}</td>'
 
 
 def _html_table(t: TableData) -> list[str]:
@@ -342,9 +351,7 @@ def _html_table(t: TableData) -> list[str]:
     ]
     for i, row in enumerate(t.rows):
         attr = ' class="recovered"' if i in t.faint else ""
-        lines.append(
-            f"<tr{attr}>" + "".join(f'<td class="{k}">{html_escape(c)}</td>' for k, c in zip(cls, row)) + "</tr>"
-        )
+        lines.append(f"<tr{attr}>" + "".join(_html_cell(k, c) for k, c in zip(cls, row)) + "</tr>")
     lines += ["</tbody>", "</table>"]
     return lines + [f'<p class="note">{html_escape(n)}</p>' for n in t.notes]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..dataset import Dataset
-from ..labels import fmt, node_labels, subscript, target_text, weight_label
+from ..labels import fewest_decimals, fmt, node_labels, subscript, target_text, weight_label
 from ..network import Model
 from .tables import Column, TableData
 
@@ -153,7 +153,7 @@ def check_blocks(result, model: Model, data: Dataset, width: int = 80) -> list:
     follows = [m for m in result.marks if m.verdict == "follows"]
     lines: list[str] = []
     for m in wrong:
-        head = f"✗ {m.cell.describe()}: you wrote {m.answer.text}, right is {fmt(m.expected, m.answer.decimals)} [{m.diagnosis}]"
+        head = f"✗ {m.cell.describe()}: you wrote {m.answer.text}, right is {fmt(m.expected, max(m.answer.decimals, fewest_decimals(m.expected)))} [{m.diagnosis}]"
         lines += textwrap.wrap(head, width, subsequent_indent="    ")
         lines += textwrap.wrap(m.explanation or "", width, initial_indent="    ", subsequent_indent="    ")
     if follows:
@@ -169,15 +169,21 @@ def check_blocks(result, model: Model, data: Dataset, width: int = 80) -> list:
     if result.first_wrong is not None:
         m = result.first_wrong
         look = [f"Look first at: {m.cell.describe()} (you wrote {m.answer.text})"]
+        mine, right = result.work_student, result.work_right
+        shown = getattr(result, "mistake_shown", False)
+        same = mine is not None and right is not None and mine.substituted_text() == right.substituted_text()
+        if same and not shown:
+            mine = None  # the right formula with their numbers is the right one: show it once
         for title, work in (
-            ("With your numbers:", result.work_student),
-            ("With the right numbers:", result.work_right),
+            ("With your numbers:" if shown else "The right method with your numbers:", mine),
+            ("With the right numbers:", right),
         ):
             if work is not None:
                 look += ["", title] + ["  " + line for line in work.text_lines(width - 2)]
-        mine, right = result.work_student, result.work_right
-        if mine is not None and right is not None and mine.substituted_text() == right.substituted_text():
-            look += ["", "The numbers you worked from are right: the slip is in this step."]
+        if not shown:
+            look += ["", f"You wrote {m.answer.text}."]
+        if same and not shown:
+            look += ["The numbers you worked from are right: the slip is in this step."]
         blocks.append("\n".join(look))
     blocks.append(result.summary_text())
     return blocks

@@ -20,7 +20,7 @@ from .. import network
 from ..activations import ACTIVATIONS
 from ..costs import COSTS
 from ..dataset import Dataset
-from ..labels import Precision, fmt, node_labels
+from ..labels import Precision, fewest_decimals, fmt, node_labels
 from ..network import Model
 from ..worked.sheets import Work
 from .marking import agrees
@@ -148,11 +148,9 @@ class Net:
             return float(ACTIVATIONS[m.activations[l - 1]].bpe(z, a, e)[0, j])
         if q in ("gradient_weight", "gradient_bias"):
             rows = range(1, self.N + 1)
-            bw = self.step.backward  # the regularisation penalty's part, λ w (L2) or λ sign(w) (L1)
+            pen = self.penalty_gradient(c)  # the regularisation penalty's part, λ w (L2) or λ sign(w) (L1)
             if q == "gradient_bias":
-                pen = 0.0 if bw.bias_penalties is None else float(bw.bias_penalties[l - 1][j])
                 return self.scale * sum(v(Cell("bpe", self.labels[l][j], k)) for k in rows) + pen
-            pen = 0.0 if bw.weight_penalties is None else float(bw.weight_penalties[l - 1][i, j])
             return (
                 self.scale
                 * sum(v(Cell("bpe", self.labels[l][j], k)) * self.vec(v, "activation", l - 1, k)[i] for k in rows)
@@ -211,27 +209,41 @@ class Net:
             return [Cell("bpe", names[j], r)] + acts(l - 1, r, [self.labels[l - 1][i]])
         return [Cell("bpe", names[j], r)]
 
+    def penalty_gradient(self, c: Cell) -> float:
+        """The regularisation penalty's part of a gradient cell: λ w (L2) or λ sign(w) (L1), over N
+        for the mean; 0 without a penalty."""
+        l, i, j = self.pos(c)
+        bw = self.step.backward
+        if c.quantity == "gradient_bias":
+            return 0.0 if bw.bias_penalties is None else float(bw.bias_penalties[l - 1][j])
+        if c.quantity == "gradient_weight":
+            return 0.0 if bw.weight_penalties is None else float(bw.weight_penalties[l - 1][i, j])
+        return 0.0
+
     def slack(self, c: Cell) -> float:
-        """Units of the last written place that the rounding of a sum's unwritten products explains:
-        half a unit per product and one for the sum itself (at least one unit)."""
+        """Units of the last written place that rounding explains before anything carried: half a
+        unit for the answer's own rounding and half a unit per product in its formula that a
+        student rounds at the written place (Σ a × w's products, (ŷ - y)², error × f', α × BPE × a)."""
         l, i, j = self.pos(c)
         q = c.quantity
         if q == "input_sum":
-            terms = self.m.layers[l - 1]
+            products = self.m.layers[l - 1]
         elif q == "error" and l < self.L:
-            terms = self.m.layers[l + 1]
+            products = self.m.layers[l + 1]
         elif q == "gradient_weight":
-            terms = self.N
+            products = self.N
         elif q == "bpe" and self.m.activations[l - 1] == "softmax":
-            terms = self.m.layers[l] + 1
-        else:
-            terms = 1
-        return max(1.0, (terms + 1) / 2)
+            products = self.m.layers[l] + 1
+        elif q in ("cost", "bpe", "weight_one_row", "bias_one_row", "weight", "bias"):
+            products = 1
+        else:  # activations, the output error, Σ, C(W), dCost/db: no product
+            products = 0
+        return 0.5 + products / 2
 
     def tolerance(self, c: Cell, a: Answer, v: Lookup, given: dict[Cell, Answer]) -> float:
         """What rounding explains, in units of the answer's last written place: its own rounding
-        (slack), plus half a unit of each earlier written answer it is worked from, carried
-        through the formula (by its partial derivative)."""
+        and its rounded products (slack), plus half a unit of each earlier written answer it is
+        worked from, carried through the formula (by its partial derivative)."""
         units = self.slack(c)
         base = self.compute(c, v)
         for k in self.inputs(c):
@@ -260,12 +272,12 @@ class Net:
                 yield "missing_bias", "", float(a @ w[:, j])
             for k in range(w.shape[1]):
                 if k != j:
-                    yield "swapped_weights", "node", float(a @ w[:, k] + b)
+                    yield "swapped_weights", f"node:{k}", float(a @ w[:, k] + b)
             n = len(a)
             pairings = itertools.permutations(range(n)) if n <= 5 else _transpositions(n)
             for p in pairings:
                 if list(p) != list(range(n)):
-                    yield "swapped_weights", "inputs", float(a[list(p)] @ w[:, j] + b)
+                    yield "swapped_weights", f"inputs:{','.join(map(str, p))}", float(a[list(p)] @ w[:, j] + b)
         elif q == "activation":
             f = ACTIVATIONS[m.activations[l - 1]]
             yield "sign", "exponent", float(f.f(-self.vec(v, "input_sum", l, r)[None])[0, j])
@@ -285,18 +297,23 @@ class Net:
             yield "missing_derivative", "error", float(e @ self.through[l][j])
             if self.through is m.weights:  # updated too early: after the full batch, or after this row's step
                 a = self.vec(v, "activation", l, r)
-                for w in (self.step.updated.weights[l], m.weights[l] - m.learning_rate * a[:, None] * d[None, :]):
-                    yield "updated_weights_too_early", "", float(d @ w[j])
+                row_step = m.weights[l] - m.learning_rate * a[:, None] * d[None, :]
+                for name, w in (("batch", self.step.updated.weights[l]), ("row", row_step)):
+                    yield "updated_weights_too_early", name, float(d @ w[j])
             else:  # sequential layer updates: the old weights are the mistake
                 yield "updated_weights_too_early", "sequential", float(d @ m.weights[l][j])
             for k in range(m.layers[l]):
                 if k != j:
-                    yield "swapped_weights", "from", float(d @ self.through[l][k])
+                    yield "swapped_weights", f"from:{k}", float(d @ self.through[l][k])
             n = len(d)
             if 1 < n <= 5:
                 for p in itertools.permutations(range(n)):
                     if list(p) != list(range(n)):
-                        yield "swapped_weights", "pairs", float(d[list(p)] @ self.through[l][j])
+                        yield (
+                            "swapped_weights",
+                            f"pairs:{','.join(map(str, p))}",
+                            float(d[list(p)] @ self.through[l][j]),
+                        )
             yield "sign", "", -value
         elif q == "bpe":
             e_own = v(Cell("error", c.node, r))
@@ -310,6 +327,9 @@ class Net:
         elif q in ("gradient_weight", "gradient_bias"):
             yield "mean_vs_sum", m.reduction, value / self.N if m.reduction == "sum" else value * self.N
             yield "sign", "", -value
+            pen = self.penalty_gradient(c)
+            if pen:  # the penalty's λ w (or λ sign(w)) left out: no word of its own
+                yield "arithmetic", "penalty", value - pen
         else:  # the updates
             old = m.weights[l - 1][i, j] if i >= 0 else m.biases[l - 1][j]
             step = (old - value) / m.learning_rate  # the gradient (or one-row term) the update uses
@@ -377,6 +397,7 @@ class SheetCheck:
     first_wrong: Mark | None
     work_student: Work | None = None
     work_right: Work | None = None
+    mistake_shown: bool = False  # work_student is the diagnosed wrong formula (else the right one, from their numbers)
 
     def count(self, verdict: str) -> int:
         return sum(1 for m in self.marks if m.verdict == verdict)
@@ -428,6 +449,7 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
         return net.right[c]
 
     marks: dict[Cell, Mark] = {}
+    how: dict[Cell, tuple[str, str, Lookup | None]] = {}  # a wrong cell's mistake and the values it was made on
 
     def root(k: Cell) -> Cell | None:
         """The wrong cell an input's difference comes from, through blank cells too."""
@@ -448,6 +470,14 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
         assert a.value is not None
         expected, recomputed = net.right[c], net.compute(c, student)
         tol = net.tolerance(c, a, student, given)
+        need = fewest_decimals(expected)
+        if a.decimals < need:  # "0" is no rounding of -0.608, nor "0.0" of 0.025
+            text = (
+                f"too few decimals: {c.describe()} is {fmt(expected, max(need, 3))}; "
+                f"write it with at least {need} decimal{'s' if need > 1 else ''}"
+            )
+            marks[c] = Mark(c, a, expected, recomputed, WRONG, "arithmetic", text)
+            continue
         if agrees(a.value, a.decimals, expected, tol):
             marks[c] = Mark(c, a, expected, recomputed, CORRECT)
             continue
@@ -459,7 +489,8 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
             recomputed = through
             sources = [r for r in map(root, net.inputs(c)) if r is not None]
         else:
-            diagnosis, variant = diagnose(net, c, a.value, a.decimals, (student, carry, right), tol)
+            diagnosis, variant, used = diagnose_from(net, c, a.value, a.decimals, (student, carry, right), tol)
+            how[c] = (diagnosis, variant, used)
             text = explain(net, c, diagnosis, variant, a, expected)
             marks[c] = Mark(c, a, expected, recomputed, WRONG, diagnosis, text)
             continue
@@ -471,8 +502,8 @@ def check_sheet(net: Net, sheet: Worksheet) -> SheetCheck:
     first = next((m for m in ordered if m.verdict == WRONG), None)
     if first is None:
         return SheetCheck(sheet.path, ordered, None)
-    mine, theirs = worked_pair(net, first, student)
-    return SheetCheck(sheet.path, ordered, first, mine, theirs)
+    mine, theirs, shown = worked_pair(net, first, student, how.get(first.cell, ("arithmetic", "", None)))
+    return SheetCheck(sheet.path, ordered, first, mine, theirs, shown)
 
 
 def diagnose(
@@ -480,14 +511,22 @@ def diagnose(
 ) -> tuple[str, str]:
     """The first known mistake whose value (from each set of values in turn: the student's, then
     the right ones) the answer matches at its precision; ('arithmetic', '') when none does."""
+    diagnosis, variant, _ = diagnose_from(net, c, answer, decimals, lookups, units)
+    return diagnosis, variant
+
+
+def diagnose_from(
+    net: Net, c: Cell, answer: float, decimals: int, lookups: tuple[Lookup, ...], units: float = 1.0
+) -> tuple[str, str, Lookup | None]:
+    """diagnose, with the values the mistake was made on (None for 'arithmetic')."""
     expected = net.right[c]
     for v in lookups:
         for diagnosis, variant, value in net.mistakes(c, v):
             if not np.isfinite(value) or abs(value - expected) < 1e-12:
                 continue  # here the mistake makes no difference
             if agrees(answer, decimals, value, units):
-                return diagnosis, variant
-    return "arithmetic", ""
+                return diagnosis, variant, v
+    return "arithmetic", "", None
 
 
 def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected: float) -> str:
@@ -524,7 +563,7 @@ def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected
     if diagnosis == "missing_derivative":
         if q == "bpe":
             return f"you left out f': BPE_{node} = error_{node} × f'(input_{node})"
-        return f"you used the next layer's errors; error_{node} takes its BPEs: error_{node} = Σ BPE × w_{node}->next"
+        return f"you used the next layer's errors; error_{node} takes its BPEs: error_{node} = Σ BPE × w_{node}→next"
     if diagnosis == "derivative_argument":
         if variant == "activation":
             return f"you took f' at the activation; f' is taken at the input sum: f'(input_{node}) = a (1 - a) with a = f(input_{node})"
@@ -551,18 +590,23 @@ def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected
     if diagnosis == "wrong_row":
         return f"this is {Cell(q, c.node, int(variant)).describe()}, the value of another row"
     if diagnosis == "swapped_weights":
-        if variant == "node":
+        if variant.startswith("node"):
             return f"you used the weights into another node; input_{node} takes the weights into {node}"
-        if variant == "inputs":
+        if variant.startswith("inputs"):
             return f"you paired the inputs with the wrong weights: each input goes with its own weight into {node}"
-        if variant == "from":
+        if variant.startswith("from"):
             return f"you used another node's weights; error_{node} goes back through the weights from {node}"
         return f"you paired the BPEs with the wrong weights: each BPE goes with the weight from {node} to its node"
+    if variant == "penalty":
+        kind = "λ w" if m.regularization == "l2" else "λ sign(w)"
+        return (
+            f"the penalty's {kind} term is missing: with {m.regularization.upper()} the gradient is Σ BPE × a + {kind}"
+        )
     return f"no known mistake explains it; the right value is {right_text}: recheck the arithmetic"
 
 
 def _update_rule(net: Net, c: Cell) -> str:
-    """The update of a weight or bias cell in the slides' words: w_H1->ON - α × BPE_ON × a_H1."""
+    """The update of a weight or bias cell in the slides' words: w_H1→ON - α × BPE_ON × a_H1."""
     l, i, j = net.pos(c)
     to = net.labels[l][j]
     if i < 0:
@@ -570,17 +614,18 @@ def _update_rule(net: Net, c: Cell) -> str:
         term = f"BPE_{to}" if c.quantity == "bias_one_row" else f"dCost/db_{to}"
     else:
         src = net.labels[l - 1][i]
-        name = f"w_{src}->{to}"
+        name = f"w_{src}→{to}"
         feed = f"X_{src}" if l == 1 else f"a_{src}"
-        term = f"BPE_{to} × {feed}" if c.quantity == "weight_one_row" else f"dCost/dw_{src}->{to}"
+        term = f"BPE_{to} × {feed}" if c.quantity == "weight_one_row" else f"dCost/dw_{src}→{to}"
     return f"{name} - α × {term}"
 
 
 # the worked formula of the first wrong cell ---------------------------------------------------
 
 
-def values_from(net: Net, v: Lookup):
-    """The numbers of Steps 3-5 (worked.hand.Values) taken from `v`: the student's, or the right ones."""
+def values_from(net: Net, v: Lookup, model: Model | None = None):
+    """The numbers of Steps 3-5 (worked.hand.Values) taken from `v`: the student's, or the right
+    ones; `model` shows other weights than the network's (a mistake's)."""
     from ..worked.hand import Values, no_rounding
 
     m, rows = net.m, range(1, net.N + 1)
@@ -598,7 +643,7 @@ def values_from(net: Net, v: Lookup):
     trained = all(ACTIVATIONS[n].trainable for n in m.activations)
     errors = [table("error", l) for l in layers] if trained else []
     bpes = [table("bpe", l) for l in layers] if trained else []
-    return Values(m, net.X, net.Y, z, a, slopes, costs, errors, bpes, no_rounding)
+    return Values(model or m, net.X, net.Y, z, a, slopes, costs, errors, bpes, no_rounding)
 
 
 def _data_decimals(x: np.ndarray) -> int:
@@ -624,30 +669,164 @@ def _item_label(c: Cell) -> str:
     }.get(q, "")
 
 
-def worked_pair(net: Net, mark: Mark, student: Lookup) -> tuple[Work | None, Work | None]:
-    """The worked formula of a cell (reusing --show-work's), with the student's numbers and with
-    the right ones, at the precision of the student's answer."""
+def worked_pair(
+    net: Net, mark: Mark, student: Lookup, how: tuple[str, str, Lookup | None] = ("arithmetic", "", None)
+) -> tuple[Work | None, Work | None, bool]:
+    """The worked formula of the first wrong cell (reusing --show-work's) as the student worked it
+    and with the right numbers, at the precision of the student's answer, each result what the
+    numbers shown give. As the student worked it: the diagnosed mistake's formula with the numbers
+    it was made on (True), or, where no mistake explains the answer, the right formula with the
+    student's own earlier numbers (False)."""
     from ..worked.sheets import worked_values
+    from .worked_mistake import functions, holding
 
     assert mark.answer is not None
     c = mark.cell
-    p = replace(Precision.uniform(max(mark.answer.decimals, 1), trim_given=True), data=_data_decimals(net.X))
+    decimals = max(mark.answer.decimals, 1)
+    p = replace(Precision.uniform(decimals, trim_given=True), data=_data_decimals(net.X))
     step = {"forward": "forward", "cost": "forward", "backprop": "backprop"}.get(_step_of(c), "update")
-    row = c.row or 1
+    l = net.pos(c)[0]
+    f, df = functions(net.m.activations[l - 1]) if l >= 1 else (None, None)
     recomputed = net.compute(c, student)
-    out: list[Work | None] = []
-    # with the student's numbers the cell itself is what the method gives from them
-    for v in (lambda k: recomputed if k == c else student(k), lambda k: net.right[k]):
-        if c.quantity in ("gradient_weight", "gradient_bias"):
-            out.append(_gradient_work(net, c, v, p))
-            continue
+
+    def work_of(v: Lookup, cell: Cell = c, model: Model | None = None) -> Work | None:
+        if cell.quantity in ("gradient_weight", "gradient_bias"):
+            return gradient_work(net, cell, v, p)
         try:
-            sheets = worked_values(step, values_from(net, v), row, p)
+            sheets = worked_values(step, values_from(net, v, model), cell.row or 1, p)
         except ValueError:
             sheets = []
-        label = _item_label(c)
-        out.append(next((w for s in sheets for w in s.items if w.label == label), None))
-    return out[0], out[1]
+        label = _item_label(cell)
+        return next((w for s in sheets for w in s.items if w.label == label), None)
+
+    # with the student's numbers the cell itself is what the method gives from them
+    theirs = work_of(lambda k: recomputed if k == c else student(k))
+    right = holding(work_of(lambda k: net.right[k]), decimals, f, df)
+    diagnosis, variant, used = how
+    mine = None
+    if used is not None and diagnosis != "arithmetic":
+        mine = holding(_mistake_work(net, c, diagnosis, variant, used, p, work_of), decimals, f, df)
+    if mine is not None:
+        return mine, right, True
+    return holding(theirs, decimals, f, df), right, False
+
+
+def _mistake_work(net: Net, c: Cell, diagnosis: str, variant: str, v: Lookup, p: Precision, work_of) -> Work | None:
+    """The formula the diagnosed mistake uses, with the numbers it was made on; None where it
+    cannot be written out."""
+    from ..worked.formula import Call, Num, Op, Paren, Sym, op
+    from .worked_mistake import both, transformed
+
+    m, q = net.m, c.quantity
+    l, i, j = net.pos(c)
+    r = c.row or 1
+    base = None if q in ("weight", "bias") else work_of(v)
+    right_value = net.compute(c, v)
+
+    def weights_with(layer: int, w: np.ndarray) -> Model:
+        ws = [x.copy() for x in m.weights]
+        ws[layer] = w
+        return replace(m, weights=tuple(ws))
+
+    if diagnosis == "wrong_row":
+        return work_of(v, Cell(q, c.node, int(variant)))
+    if diagnosis == "swapped_weights":
+        kind, _, spec = variant.partition(":")
+        idx = [int(x) for x in spec.split(",")]
+        if kind in ("node", "inputs"):  # input sum: the weights into node j taken from elsewhere
+            w = m.weights[l - 1].copy()
+            if kind == "node":
+                w[:, j] = m.weights[l - 1][:, idx[0]]
+            else:  # a[p] @ w: input p[k] paired with the weight of input k
+                for k, pk in enumerate(idx):
+                    w[pk, j] = m.weights[l - 1][k, j]
+            return work_of(v, c, weights_with(l - 1, w))
+        w = net.through[l].copy()  # error: the weights from node j taken from elsewhere
+        if kind == "from":
+            w[j] = net.through[l][idx[0]]
+        else:
+            for k, pk in enumerate(idx):
+                w[j, pk] = net.through[l][j, k]
+        return work_of(v, c, weights_with(l, w))
+    if diagnosis == "updated_weights_too_early" and q == "error":
+        if variant == "sequential":
+            w = m.weights[l]
+        elif variant == "batch":
+            w = net.step.updated.weights[l]
+        else:
+            a, d = net.vec(v, "activation", l, r), net.vec(v, "bpe", l + 1, r)
+            w = m.weights[l] - m.learning_rate * a[:, None] * d[None, :]
+        work = work_of(v, c, weights_with(l, w))
+        return None if work is None else both(work, lambda e: e)
+    if diagnosis == "missing_derivative" and q == "error":  # the next layer's errors for its BPEs
+        nxt = set(net.labels[l + 1])
+
+        def errors_for_bpes(k: Cell) -> float:
+            if k.quantity == "bpe" and k.node in nxt:
+                return v(Cell("error", k.node, k.row))
+            return v(k)
+
+        work = work_of(errors_for_bpes)
+        if work is None or work.formula is None:
+            return None
+
+        def renamed(e):
+            if isinstance(e, Sym) and e.name == "BPE":
+                return Sym("error", e.sub)
+            if isinstance(e, Op):
+                return Op(e.op, tuple(renamed(x) for x in e.args))
+            if isinstance(e, Paren):
+                return Paren(renamed(e.inner))
+            return e
+
+        return replace(work, formula=renamed(work.formula))
+    if diagnosis == "derivative_argument" and base is not None:
+        e_num = Num(fmt(v(Cell("error", c.node, r)), p.error_hidden))
+        e_sym = Sym("error", (c.node or "",))
+        if variant == "activation":
+            a_num = Num(fmt(v(Cell("activation", c.node, r)), p.activation))
+            formula = op("*", e_sym, Call("f'", Sym("a", (c.node or "",))))
+            return replace(base, formula=formula, substituted=op("*", e_num, Call("f'", a_num)))
+        if m.activations[l - 1] != "sigmoid":
+            return None
+        z_sym, z_num = Sym("input", (c.node or "",)), Num(fmt(v(Cell("input_sum", c.node, r)), p.weight))
+        return replace(
+            base,
+            formula=op("*", e_sym, z_sym, Paren(op("-", Num("1"), z_sym))),
+            substituted=op("*", e_num, z_num, Paren(op("-", Num("1"), z_num))),
+        )
+    if q in ("weight", "bias"):  # w - α × dCost/dw, with the student's gradient
+        name = c.node or ""
+        old = m.weights[l - 1][i, j] if i >= 0 else m.biases[l - 1][j]
+        g_cell = Cell("gradient_weight" if i >= 0 else "gradient_bias", c.node)
+        g = v(g_cell)
+        arrow = name.replace("-", "->")
+        sym = Sym("w", (arrow,)) if i >= 0 else Sym("bias", (name,))
+        g_sym = Sym("dCost/dw" if i >= 0 else "dCost/db", (arrow if i >= 0 else name,))
+        alpha, lr = Sym("α"), Num(p.given(m.learning_rate))
+        g_num = Num(fmt(g, max(p.weight, 3)))
+        if diagnosis == "missing_learning_rate":
+            formula, numbers = op("-", sym, g_sym), op("-", Num(p.given(old)), g_num)
+        elif diagnosis == "wrong_direction":
+            formula, numbers = op("+", sym, op("*", alpha, g_sym)), op("+", Num(p.given(old)), op("*", lr, g_num))
+        elif diagnosis == "mean_vs_sum":
+            n = Num(str(net.N))
+            scaled = (lambda e: op("/", e, n)) if m.reduction == "sum" else (lambda e: op("*", n, e))
+            formula = op("-", sym, op("*", alpha, Paren(scaled(g_sym))))
+            numbers = op("-", Num(p.given(old)), op("*", lr, Paren(scaled(g_num))))
+        elif diagnosis == "sign":
+            formula, numbers = (
+                op("*", Num("-1"), Paren(op("-", sym, op("*", alpha, g_sym)))),
+                op("*", Num("-1"), Paren(op("-", Num(p.given(old)), op("*", lr, g_num)))),
+            )
+        else:
+            return None
+        return Work(name, c.describe(), sym, formula, numbers, 0.0, "")
+    if base is None:
+        return None
+    mistaken = next((x for d, var, x in net.mistakes(c, v) if d == diagnosis and var == variant), None)
+    ratio = 1.0 if mistaken is None or right_value == 0 else mistaken / right_value
+    return transformed(base, q, diagnosis, variant, ratio, net.N)
 
 
 def _step_of(c: Cell) -> str:
@@ -656,10 +835,15 @@ def _step_of(c: Cell) -> str:
     return STEP_OF.get(c.quantity, "update")
 
 
-def _gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
-    """dCost/dw = Σ_i BPE_to,i × a_from,i (dCost/db = Σ_i BPE_i), divided by N for the mean."""
-    from ..worked.formula import Expr, Num, Op, Paren, Sym, elided_sum, op
+def gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
+    """dCost/dw = Σ_i BPE_to,i × a_from,i (dCost/db = Σ_i BPE_i), divided by N for the mean, plus
+    the regularisation penalty's λ w (L2) or λ sign(w) (L1), λ / N for the mean. Its `terms`
+    line is the sum of the rows' terms."""
+    from ..labels import fmt_short
+    from ..worked.formula import Call, Expr, Num, Op, Paren, Sym, elided_sum, op
+    from .worked_mistake import evaluate
 
+    m = net.m
     l, i, j = net.pos(c)
     to = net.labels[l][j]
     rows = range(1, net.N + 1)
@@ -667,6 +851,7 @@ def _gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
         syms: list[Expr] = [Sym("BPE", (to, str(k))) for k in rows]
         nums: list[Expr] = [Num(fmt(v(Cell("bpe", to, k)), p.bpe)) for k in rows]
         lhs = Sym("dCost/db", (to,))
+        own, own_value = Sym("bias", (to,)), float(m.biases[l - 1][j])
     else:
         src = net.labels[l - 1][i]
         a_sym = "X" if l == 1 else "a"
@@ -676,12 +861,31 @@ def _gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
             for k in rows
         ]
         lhs = Sym("dCost/dw", (f"{src}->{to}",))
+        own, own_value = Sym("w", (f"{src}->{to}",)), float(m.weights[l - 1][i, j])
     formula, numbers = elided_sum(syms), elided_sum(nums)
-    if net.m.reduction == "mean":
+    if m.reduction == "mean":
         formula, numbers = op("/", Paren(formula), Num(str(net.N))), op("/", Paren(numbers), Num(str(net.N)))
+    if net.penalty_gradient(c):
+        lam: Expr = Sym("λ")
+        lam_num: Expr = Num(fmt_short(m.lambda_, 12))
+        if m.reduction == "mean":
+            lam, lam_num = Paren(op("/", lam, Num(str(net.N)))), Paren(op("/", lam_num, Num(str(net.N))))
+        w_num = Num(p.given(own_value))
+        slope, slope_num = (own, w_num) if m.regularization == "l2" else (Call("sign", own), Call("sign", w_num))
+        formula, numbers = op("+", formula, op("*", lam, slope)), op("+", numbers, op("*", lam_num, slope_num))
     value = net.compute(c, v)
+    terms = Op("+", tuple(nums))
+    total = evaluate(terms)
     return Work(
-        c.node or "", c.describe(), lhs, formula, numbers, value, fmt(value, p.weight), terms=Op("+", tuple(nums))
+        c.node or "",
+        c.describe(),
+        lhs,
+        formula,
+        numbers,
+        value,
+        fmt(value, p.weight),
+        terms=terms,
+        terms_total_text=None if total is None else fmt(total, p.weight),
     )
 
 

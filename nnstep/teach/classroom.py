@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files.load import InputError
 from .check import BLANK, CORRECT, FOLLOWS, WRONG, SheetCheck
 from .worksheet import QUANTITIES, STEP_OF
 
@@ -23,7 +24,8 @@ ORDER = sorted(QUANTITIES, key=lambda q: (q.startswith(("gradient", "weight", "b
 
 def inputs_for(sheet: str | Path, model: Path | None, data: Path | None) -> tuple[Path | None, Path | None]:
     """The model and data files a sheet is marked against: the ones given, else model.yaml and
-    data.yaml beside the sheet where they exist, else None (the lecture's)."""
+    data.yaml beside the sheet where they exist, else None (the lecture's). A sheet beside only
+    one of the two is refused (InputError): half a variant is not the lecture."""
     folder = Path(sheet).parent
 
     def beside(given: Path | None, name: str) -> Path | None:
@@ -31,7 +33,15 @@ def inputs_for(sheet: str | Path, model: Path | None, data: Path | None) -> tupl
             return given
         return folder / name if (folder / name).is_file() else None
 
-    return beside(model, "model.yaml"), beside(data, "data.yaml")
+    found = beside(model, "model.yaml"), beside(data, "data.yaml")
+    if (found[0] is None) != (found[1] is None):
+        have, missing, option = (
+            ("model.yaml", "data.yaml", "--data") if found[1] is None else ("data.yaml", "model.yaml", "--model")
+        )
+        raise InputError(
+            sheet, None, f"{have} is beside the sheet but {missing} is not: add {missing} there or give {option}"
+        )
+    return found
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,10 @@ def problems(model: Model, data: Dataset) -> list[str]:
 
 def variants(template: Model, rows: int, seed: int, count: int) -> list[Variant]:
     """`count` exercises for the design and conventions of `template` (its weights are ignored),
-    each with `rows` observations, all different, each meeting every constraint of `problems`."""
+    each with `rows` observations, all different, each meeting every constraint of `problems`.
+    At least 2 rows: one row cannot have targets that differ (a ValueError)."""
+    if rows < 2:
+        raise ValueError(f"rows: expected at least 2 (one row cannot have targets that differ), got {rows}")
     out: list[Variant] = []
     seen: set[bytes] = set()
     for number in range(1, count + 1):

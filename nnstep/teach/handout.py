@@ -27,7 +27,7 @@ from ..render.export import markdown
 from ..render.tables import TableData, bias_table, weights_table
 from ..render.worksheet import layout
 from ..worked.sheets import Sheet, worked
-from .check import Net, _gradient_work
+from .check import Net, gradient_work
 from .exercise import Variant
 from .worksheet import HEADER, Cell, cells, plain_update
 
@@ -149,7 +149,7 @@ def worked_key(net: Net, model: Model, data: Dataset, decimals: int | None) -> l
             f", divided by {rows}" if model.reduction == "mean" else ""
         )
         right = net.right.__getitem__
-        items = tuple(replace(_gradient_work(net, c, right, p), terms=None) for c in gradient_cells)
+        items = tuple(replace(gradient_work(net, c, right, p), terms=None) for c in gradient_cells)
         sheets.append(Sheet(f"Step 6: The gradients over all {rows} rows", (note,), items))
     if not plain_update(model) and model.reduction == "sum":
         sheets += one_row[1:]  # the full batch (and the penalty's step)
@@ -189,7 +189,6 @@ def handout(variant: Variant, seed: int, label: str, decimals: int | None, comma
         *facts,
         "Then type your answers into worksheet.csv and run: nnstep check worksheet.csv",
     ]
-    blank_tables = layout(model, data, chosen, lambda c: "")
     box_tables = layout(model, data, chosen, lambda c: printable.BOX)
     by_fields = {(c.quantity, c.node, c.row): a for c, a in answers.items()}  # layout reads cells by their fields
     key_tables = layout(model, data, chosen, lambda c: by_fields.get(c, ""))
@@ -211,7 +210,7 @@ def handout(variant: Variant, seed: int, label: str, decimals: int | None, comma
         "model.yaml": model_yaml(model, comment),
         "data.yaml": data_yaml(columns, list(data.target_names), np.hstack([data.inputs, data.targets]).tolist()),
         "worksheet.csv": filled_csv(chosen, {}),
-        "worksheet.md": f"# {name}\n\n" + markdown([*sheet_intro, *given, *blank_tables], name),
+        "worksheet.md": f"# {name}\n\n" + markdown([*sheet_intro, *given, *box_tables], name),
         "worksheet.tex": printable.latex(name, sheet_intro, [*given, *box_tables]),
         "key.csv": filled_csv(chosen, answers),
         "key.md": f"# Answer key: {name}\n\n"

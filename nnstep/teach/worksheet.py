@@ -134,7 +134,9 @@ def learned_biases(model: Model) -> bool:
     return model.has_biases and model.update_biases
 
 
-def cells(model: Model, n_rows: int, steps: Iterable[str] = STEPS, rows: Sequence[int] | None = None) -> list[Cell]:
+def cells(
+    model: Model, n_rows: int, steps: str | Iterable[str] = STEPS, rows: Sequence[int] | None = None
+) -> list[Cell]:
     """The cells of a worksheet in the order of the calculation: per row the forward pass (input
     sums, then activations, layer by layer) and the cost; Σ and C(W); per row the errors and BPEs
     from the output back; the one-row step of the first row chosen (weights, then biases, from the
@@ -142,10 +144,20 @@ def cells(model: Model, n_rows: int, steps: Iterable[str] = STEPS, rows: Sequenc
 
     Σ, C(W), the gradients and the full-batch update need every row: they are on the sheet only
     when all rows are. The updated weights and biases are left out unless the model's update is the
-    lecture's full-batch plain gradient descent; a model that cannot be trained has Steps 3-4 only."""
-    steps = set(steps)
+    lecture's full-batch plain gradient descent; a model that cannot be trained has Steps 3-4 only.
+
+    `steps` names lecture steps (a list, or one string 'forward,cost'); `rows` counts from 1. An
+    unknown step, a row out of range or steps with no cells is a ValueError naming the argument."""
+    names = [x.strip() for x in steps.split(",")] if isinstance(steps, str) else list(steps)
+    bad = [x for x in names if x not in STEPS]
+    if bad or not names:
+        raise ValueError(f"steps: expected names from {', '.join(STEPS)}, got {','.join(map(str, names))!r}")
+    steps = set(names)
     layers, n = model.layers, len(model.weights)
     chosen = list(range(1, n_rows + 1)) if rows is None else list(rows)
+    outside = [r for r in chosen if not (isinstance(r, int) and 1 <= r <= n_rows)]
+    if outside or (rows is not None and not chosen):
+        raise ValueError(f"rows: expected rows from 1 to {n_rows}, got {outside[0] if outside else 'none'}")
     every_row = sorted(chosen) == list(range(1, n_rows + 1))
     train = trainable(model)
     out: list[Cell] = []
@@ -170,6 +182,8 @@ def cells(model: Model, n_rows: int, steps: Iterable[str] = STEPS, rows: Sequenc
             out += _update_cells(model, "gradient_weight", "gradient_bias", None, model.has_biases)
             if not plain_update(model):
                 out += _update_cells(model, "weight", "bias", None, learned_biases(model))
+    if not out:
+        raise ValueError("steps: no cells for these steps (a model that cannot be trained has forward, cost)")
     return out
 
 
@@ -210,7 +224,7 @@ def _rows(path: str | Path) -> Iterable[tuple[int, dict[str, str]]]:
         yield from _yaml_rows(path, text)
         return
     lines = csv.reader(text.splitlines())
-    header = None
+    header, count = None, 0
     for row in lines:
         line = lines.line_num
         if not any(c.strip() for c in row):
@@ -222,8 +236,9 @@ def _rows(path: str | Path) -> Iterable[tuple[int, dict[str, str]]]:
             continue
         if len(row) != len(HEADER):
             raise InputError(path, f"line {line}", f"expected 4 fields ({','.join(HEADER)}), got {len(row)}")
+        count += 1
         yield line, dict(zip(HEADER, row))
-    if header is None:
+    if header is None or count == 0:
         raise InputError(path, None, f"empty sheet: expected the header {','.join(HEADER)} and a line per cell")
 
 
@@ -239,7 +254,7 @@ def _yaml_rows(path: str | Path, text: str) -> Iterable[tuple[int, dict[str, str
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
         raise InputError(path, where, f"malformed YAML: {getattr(exc, 'problem', None) or 'syntax error'}") from None
-    if not isinstance(doc, yaml.SequenceNode):
+    if not isinstance(doc, yaml.SequenceNode) or not doc.value:
         raise InputError(path, None, f"expected a list of mappings with the keys {', '.join(HEADER)}")
     for item in doc.value:
         line = item.start_mark.line + 1
