@@ -36,7 +36,9 @@ def test_every_command_has_help_with_an_example(cli, command):
 
 def test_no_arguments_runs_forward_backprop_and_update(cli):
     # Steps 3-6 at once: the three commands' output, the weights before the update shown once
-    steps = cli.ok("forward") + cli.ok("backprop") + without_block(cli.ok("update"), "Step 2: Weights before the update")
+    steps = (
+        cli.ok("forward") + cli.ok("backprop") + without_block(cli.ok("update"), "Step 2: Weights before the update")
+    )
     assert cli.ok() == steps
 
 

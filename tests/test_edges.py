@@ -74,7 +74,10 @@ def test_normalize_needs_two_rows(cli, tmp_path):
     "args, error",
     [
         (["search", "--step", "1e-300"], "Error: --step: 1e-300 gives more than 1,000,000 grid values per parameter"),
-        (["search", "--range", "-1e308,1e308"], "Error: Invalid value for '--range': expected numbers from -1e6 to 1e6"),
+        (
+            ["search", "--range", "-1e308,1e308"],
+            "Error: Invalid value for '--range': expected numbers from -1e6 to 1e6",
+        ),
     ],
 )
 def test_search_bounds(cli, args, error):
@@ -84,9 +87,10 @@ def test_search_bounds(cli, args, error):
 
 def test_search_counts_for_another_grid_and_duplicate_params(cli):
     # [-1, 1] in steps of 0.001: 2,001 values per parameter
-    assert "Grid points for n parameters: 2001^n ([-1, 1] in steps of 0.001)" in cli.ok(
-        "search", "--counts", "--step", "0.001"
-    ).splitlines()
+    assert (
+        "Grid points for n parameters: 2001^n ([-1, 1] in steps of 0.001)"
+        in cli.ok("search", "--counts", "--step", "0.001").splitlines()
+    )
     assert cli.ok("search", "--params", "on,ON", "--budget", "30").startswith("Searching 1 parameter: ON ")
 
 

@@ -83,7 +83,9 @@ def test_data_that_does_not_fit_the_model(cli, tmp_path):
 
 
 def test_missing_file(cli, tmp_path):
-    assert cli.input_error("backprop", "--model", tmp_path / "nope.yaml") == f"Error: {tmp_path}/nope.yaml: no such file"
+    assert (
+        cli.input_error("backprop", "--model", tmp_path / "nope.yaml") == f"Error: {tmp_path}/nope.yaml: no such file"
+    )
 
 
 def test_scientific_notation_is_a_number(cli, tmp_path):
