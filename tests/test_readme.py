@@ -5,7 +5,7 @@ spaces are stripped, as the README has none, and so are the blank lines that end
 Numbers written with 13 or more decimals (`--save` writes repr) are compared to 12 significant
 digits: their last bits depend on the BLAS kernel that summed them. The
 commands run in a temporary directory (the files they write land there) where `fixtures/` is the
-repository's. `| head -N`, `| tail -N`, `cat FILE` and `head -N FILE` are done in Python.
+repository's. `| head -N`, `| tail -N`, `cat FILE` and `grep -AN TEXT FILE` are done in Python.
 """
 
 from __future__ import annotations
@@ -89,6 +89,11 @@ def run(cli, text: str, cwd) -> list[str]:
         out = cli(*args[1:]).output
     elif args[0] == "cat":
         out = (cwd / args[1]).read_text(encoding="utf-8")
+    elif args[0] == "grep" and args[1].startswith("-A"):
+        after, text, lines = int(args[1][2:]), args[2], (cwd / args[3]).read_text(encoding="utf-8").splitlines()
+        found = [i for i, line in enumerate(lines) if text in line]
+        assert len(found) == 1, f"the README test greps one match: {text!r} in {args[3]}"
+        out = "\n".join(lines[found[0] : found[0] + after + 1])
     else:
         raise AssertionError(f"the README test cannot run {text!r}")
     lines = out.splitlines()
