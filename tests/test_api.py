@@ -115,24 +115,24 @@ def test_the_api_module_docstring_runs():
 SHEET = ROOT / "fixtures" / "worksheets" / "lecture" / "sign.csv"
 
 
-def test_worksheet_and_check_are_the_commands():
+def test_worksheet_and_check_are_the_commands(cli):
     net = nnstep.lecture()
     sheet = net.worksheet(rows=[1])
-    assert sheet.to_dict() == cli_json("worksheet", "--rows", "1")
+    assert sheet.to_dict() == cli_json(cli, "worksheet", "--rows", "1")
     assert sheet.csv.splitlines()[:2] == ["quantity,node,row,answer", "input_sum,H1,1,"]
-    result = CliRunner().invoke(main, ["check", str(SHEET), "--format", "json"], env=ENV)
+    result = cli("check", str(SHEET), "--format", "json")
     assert net.check(SHEET).to_dict() == json.loads(result.output)
 
 
-def test_diagram_is_the_commands_drawing():
+def test_diagram_is_the_commands_drawing(cli):
     d = nnstep.lecture().diagram("forward", row=1)
-    assert d.to_dict() == cli_json("diagram", "--step", "forward", "--row", "1")
+    assert d.to_dict() == cli_json(cli, "diagram", "--step", "forward", "--row", "1")
     assert d._repr_svg_().startswith("<svg")
 
 
-def test_exercise_draws_what_the_command_writes(tmp_path):
+def test_exercise_draws_what_the_command_writes(cli, tmp_path):
     out = tmp_path / "ex"
-    result = CliRunner().invoke(main, ["exercise", "--seed", "7", "--output", str(out)], env=ENV)
+    result = cli("exercise", "--seed", "7", "--output", str(out))
     assert result.exit_code == 0, result.output
     written = nnstep.load(out / "model.yaml", out / "data.yaml")
     drawn = nnstep.exercise(7)[0]
