@@ -55,7 +55,9 @@ def tex_balanced(text: str) -> bool:
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:2]) or "nnstep")
 def test_csv_parses(cli, command):
     # what pandas.read_csv needs: one header row, then rows exactly as wide
-    rows = list(csv.reader(io.StringIO(cli.ok(*command, "--format", "csv"))))
+    result = cli(*command, "--format", "csv")  # stderr names the other tables (--table N)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
     assert len(rows) >= 2
     assert all(len(r) == len(rows[0]) for r in rows) and all(rows[0])
 
@@ -131,12 +133,14 @@ def test_output_is_written_to_a_file_atomically(cli, tmp_path):
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
 def test_output_works_for_every_format(cli, tmp_path, fmt):
     target = tmp_path / f"out.{fmt}"
-    assert cli.ok("forward", "--format", fmt, "--output", target) == ""
+    assert cli("forward", "--format", fmt, "--output", target).stdout == ""
     # the file holds what the terminal shows (without colour, whatever the terminal)
-    printed = cli.ok("forward", "--format", fmt, env={"FORCE_COLOR": "1", "NO_COLOR": None, "TERM": "xterm-256color"})
+    printed = cli(
+        "forward", "--format", fmt, env={"FORCE_COLOR": "1", "NO_COLOR": None, "TERM": "xterm-256color"}
+    ).stdout
     if fmt == "table":
         assert "\x1b[" in printed and "\x1b[" not in target.read_text()
-        printed = cli.ok("forward")
+        printed = cli("forward").stdout
     assert target.read_text() == printed
 
 

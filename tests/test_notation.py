@@ -20,7 +20,17 @@ def test_matrix_notation_in_the_tables(cli):
     out = cli.ok("backprop", "--notation", "matrix")
     assert "δ ON" in out and "∂J/∂a" in out and "BPE" not in out and "Err" not in out
     out = cli.ok("forward", "--notation", "matrix")
-    assert out.splitlines()[1].split() == ["#", "Y", "X₁", "X₂", "H₁", "H₂", "H₃", "ŷ", "L"]  # each row's cost (loss); J is their total
+    assert out.splitlines()[1].split() == [
+        "#",
+        "Y",
+        "X₁",
+        "X₂",
+        "H₁",
+        "H₂",
+        "H₃",
+        "ŷ",
+        "L",
+    ]  # each row's cost (loss); J is their total
 
 
 def test_matrix_notation_in_the_worked_formulas(cli):
@@ -31,7 +41,7 @@ def test_matrix_notation_in_the_worked_formulas(cli):
         "a_H1 = f(z_H1) = f(0.614) = 0.65",
     ]
     lines = cli.ok("backprop", "--notation", "matrix", "--node", "ON").rstrip("\n").splitlines()
-    assert lines[-1] == "δ_ON = ∂J/∂a_ON * f'(z_ON) = 0.18 * f'(-1.55) ≈ 0.025"
+    assert lines[-1] == "δ_ON = ∂J/∂a_ON * f'(z_ON) = 0.18 * f'(-1.55) ≈ 0.025  (exact: 0.02530)"
 
 
 def test_matrix_notation_in_latex(cli):
