@@ -9,19 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import nnstep
-from nnstep.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb", "FORCE_COLOR": None}
 
 
-def cli_json(*args):
-    result = CliRunner().invoke(main, [*args, "--format", "json"], env=ENV)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+def cli_json(cli, *args):
+    return json.loads(cli.ok(*args, "--format", "json"))
 
 
 @pytest.mark.parametrize(
@@ -34,26 +29,25 @@ def cli_json(*args):
         (lambda net: net.train(epochs=9000, until=0.001), ["train", "--epochs", "9000", "--until", "0.001"]),
     ],
 )
-def test_to_dict_is_the_commands_json(call, args):
-    assert call(nnstep.lecture()).to_dict() == cli_json(*args)
+def test_to_dict_is_the_commands_json(cli, call, args):
+    assert call(nnstep.lecture()).to_dict() == cli_json(cli, *args)
 
 
-def test_the_bare_command_is_step():
-    result = CliRunner().invoke(main, ["--format", "json"], env=ENV)
-    assert nnstep.lecture().step().to_dict() == json.loads(result.output)
+def test_the_bare_command_is_step(cli):
+    assert nnstep.lecture().step().to_dict() == cli_json(cli)
 
 
-def test_conventions_as_keyword_arguments_are_the_options():
+def test_conventions_as_keyword_arguments_are_the_options(cli):
     net = nnstep.lecture(activation="tanh", learning_rate=0.1, reduction="mean")
     assert net.update().to_dict() == cli_json(
-        "update", "--activation", "tanh", "--learning-rate", "0.1", "--reduction", "mean"
+        cli, "update", "--activation", "tanh", "--learning-rate", "0.1", "--reduction", "mean"
     )
 
 
-def test_load_reads_the_files_the_cli_reads():
+def test_load_reads_the_files_the_cli_reads(cli):
     model, data = ROOT / "fixtures" / "lecture" / "model.yaml", ROOT / "fixtures" / "lecture" / "data.yaml"
     net = nnstep.load(model, data)
-    assert net.forward().to_dict() == cli_json("forward", "--model", str(model), "--data", str(data))
+    assert net.forward().to_dict() == cli_json(cli, "forward", "--model", model, "--data", data)
 
 
 def test_an_unknown_convention_names_the_closest_one():
@@ -62,11 +56,10 @@ def test_an_unknown_convention_names_the_closest_one():
 
 
 @pytest.mark.parametrize("command", ["forward", "backprop", "update"])
-def test_the_tables_are_the_commands_tables(command):
+def test_the_tables_are_the_commands_tables(cli, command):
     shown = getattr(nnstep.lecture(), command)().text()
-    result = CliRunner().invoke(main, [command], env=ENV)
     strip = lambda text: [line.rstrip() for line in text.strip("\n").splitlines()]  # noqa: E731
-    assert strip(shown) == strip(result.output)
+    assert strip(shown) == strip(cli.ok(command))
 
 
 def test_a_result_displays_in_jupyter_and_rich():
@@ -122,24 +115,24 @@ def test_the_api_module_docstring_runs():
 SHEET = ROOT / "fixtures" / "worksheets" / "lecture" / "sign.csv"
 
 
-def test_worksheet_and_check_are_the_commands():
+def test_worksheet_and_check_are_the_commands(cli):
     net = nnstep.lecture()
     sheet = net.worksheet(rows=[1])
-    assert sheet.to_dict() == cli_json("worksheet", "--rows", "1")
+    assert sheet.to_dict() == cli_json(cli, "worksheet", "--rows", "1")
     assert sheet.csv.splitlines()[:2] == ["quantity,node,row,answer", "input_sum,H1,1,"]
-    result = CliRunner().invoke(main, ["check", str(SHEET), "--format", "json"], env=ENV)
+    result = cli("check", str(SHEET), "--format", "json")
     assert net.check(SHEET).to_dict() == json.loads(result.output)
 
 
-def test_diagram_is_the_commands_drawing():
+def test_diagram_is_the_commands_drawing(cli):
     d = nnstep.lecture().diagram("forward", row=1)
-    assert d.to_dict() == cli_json("diagram", "--step", "forward", "--row", "1")
+    assert d.to_dict() == cli_json(cli, "diagram", "--step", "forward", "--row", "1")
     assert d._repr_svg_().startswith("<svg")
 
 
-def test_exercise_draws_what_the_command_writes(tmp_path):
+def test_exercise_draws_what_the_command_writes(cli, tmp_path):
     out = tmp_path / "ex"
-    result = CliRunner().invoke(main, ["exercise", "--seed", "7", "--output", str(out)], env=ENV)
+    result = cli("exercise", "--seed", "7", "--output", str(out))
     assert result.exit_code == 0, result.output
     written = nnstep.load(out / "model.yaml", out / "data.yaml")
     drawn = nnstep.exercise(7)[0]

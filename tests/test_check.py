@@ -11,14 +11,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from nnstep.cli import main
 from nnstep.files.load import InputError, lecture_file, load_data, load_model
 from nnstep.teach.check import Net, check_sheet
 from nnstep.teach.worksheet import Cell, read_sheet
-
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
 
 # the lecture's 10 rows (lecture-dataset.md): X1, X2, Y
 ROWS = [
@@ -325,10 +321,10 @@ def test_a_momentum_model_leaves_the_updated_weights_out_and_refuses_them(tmp_pa
         ("", "empty sheet"),
     ],
 )
-def test_a_bad_sheet_is_refused_with_one_line(tmp_path, text, message):
+def test_a_bad_sheet_is_refused_with_one_line(cli, tmp_path, text, message):
     sheet = tmp_path / "bad.csv"
     sheet.write_text(text)
-    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    result = cli("check", str(sheet))
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"Error: {sheet}: ") and message in lines[0], lines
@@ -348,19 +344,18 @@ def test_a_yaml_sheet_keeps_the_decimals_as_written(tmp_path, lecture):
     assert [m.verdict for m in marks] == ["correct", "wrong", "correct"]  # 0.6489 is 0.649, not 0.650
 
 
-def test_a_yaml_sheet_with_an_unknown_key_is_refused(tmp_path):
+def test_a_yaml_sheet_with_an_unknown_key_is_refused(cli, tmp_path):
     sheet = tmp_path / "s.yaml"
     sheet.write_text("- {quantity: cost, row: 1, answr: 0.02}\n")
-    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    result = cli("check", str(sheet))
     assert result.exit_code == 2 and "s.yaml: line 1: expected only the keys" in result.output
 
 
 # the commands
 
 
-def test_worksheet_for_the_slides_row_then_check_it(tmp_path):
-    runner = CliRunner()
-    result = runner.invoke(main, ["worksheet", "--rows", "1"], env=ENV)
+def test_worksheet_for_the_slides_row_then_check_it(cli, tmp_path):
+    result = cli("worksheet", "--rows", "1")
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0] == "quantity,node,row,answer" and lines[1] == "input_sum,H1,1,"
@@ -370,7 +365,7 @@ def test_worksheet_for_the_slides_row_then_check_it(tmp_path):
         "error,ON,1,\n", "error,ON,1,-0.18\n"
     )
     (tmp_path / "mine.csv").write_text(filled)
-    result = runner.invoke(main, ["check", str(tmp_path / "mine.csv")], env=ENV)
+    result = cli("check", str(tmp_path / "mine.csv"))
     assert result.exit_code == 1
     out = result.output
     assert max(len(line) for line in out.splitlines()) <= 80
@@ -381,10 +376,10 @@ def test_worksheet_for_the_slides_row_then_check_it(tmp_path):
     assert out.strip().splitlines()[-1] == "2 cells: 1 right outright, 1 right with follow-through, 1 wrong, 28 blank"
 
 
-def test_check_json_has_the_documented_shape(tmp_path):
+def test_check_json_has_the_documented_shape(cli, tmp_path):
     sheet = tmp_path / "s.csv"
     sheet.write_text("quantity,node,row,answer\ninput_sum,H1,1,0.614\ncost,,1,0.03\ncost_sum,,,\n")
-    result = CliRunner().invoke(main, ["check", str(sheet), "--format", "json"], env=ENV)
+    result = cli("check", str(sheet), "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert set(data) == {"cells", "first_wrong", "summary"}
@@ -396,15 +391,15 @@ def test_check_json_has_the_documented_shape(tmp_path):
     assert data["summary"] == {"correct": 1, "follows": 0, "wrong": 1, "blank": 1}
 
 
-def test_a_right_sheet_exits_0(tmp_path):
+def test_a_right_sheet_exits_0(cli, tmp_path):
     sheet = tmp_path / "s.csv"
     sheet.write_text("quantity,node,row,answer\ninput_sum,H1,1,0.614\nactivation,H1,1,0.65\n")
-    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    result = cli("check", str(sheet))
     assert result.exit_code == 0 and "2 cells: 2 right outright" in result.output
 
 
-def test_worksheet_writes_every_version_into_a_directory(tmp_path):
-    result = CliRunner().invoke(main, ["worksheet", "--steps", "forward,cost", "--output", str(tmp_path)], env=ENV)
+def test_worksheet_writes_every_version_into_a_directory(cli, tmp_path):
+    result = cli("worksheet", "--steps", "forward,cost", "--output", str(tmp_path))
     assert result.exit_code == 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["worksheet.csv", "worksheet.html", "worksheet.md", "worksheet.tex"]
@@ -455,8 +450,8 @@ def test_printed_and_answered_numbers_share_one_comparison():
     assert agrees(0.65, 2, 0.6489) and agrees(0.649, 3, 0.650) and not agrees(0.647, 3, 0.6489, 1)
 
 
-def test_the_slides_own_row_1_is_marked_with_its_one_slip(fixtures):
-    result = CliRunner().invoke(main, ["check", str(fixtures / "check" / "slides_row1.csv"), "--format", "json"])
+def test_the_slides_own_row_1_is_marked_with_its_one_slip(cli, fixtures):
+    result = cli("check", str(fixtures / "check" / "slides_row1.csv"), "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
     wrong = [c for c in data["cells"] if c["verdict"] != "correct"]
@@ -466,9 +461,9 @@ def test_the_slides_own_row_1_is_marked_with_its_one_slip(fixtures):
     assert data["summary"] == {"correct": 20, "follows": 0, "wrong": 1, "blank": 0}
 
 
-def test_several_sheets_are_each_marked(fixtures):
+def test_several_sheets_are_each_marked(cli, fixtures):
     sheets = [str(fixtures / "check" / name) for name in ("row1_right.csv", "slides_row1.csv")]
-    result = CliRunner().invoke(main, ["check", *sheets, "--format", "json"])
+    result = cli("check", *sheets, "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
     assert [s["summary"]["wrong"] for s in data["sheets"]] == [0, 1]

@@ -11,24 +11,16 @@ from __future__ import annotations
 
 import csv
 import json
-from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
-
-from nnstep.cli import main
-
-if "check" not in main.commands:
-    pytest.skip("nnstep check is not a registered command yet", allow_module_level=True)
 
 WORKSHEETS = Path(__file__).resolve().parent.parent / "fixtures" / "worksheets"
 LECTURE = WORKSHEETS / "lecture"
 BAD = WORKSHEETS / "bad"
 EXPECTED = yaml.safe_load((LECTURE / "expected.yaml").read_text(encoding="utf-8"))["sheets"]
 BAD_EXPECTED = yaml.safe_load((BAD / "expected.yaml").read_text(encoding="utf-8"))
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
 VERDICTS = {"correct", "follows", "wrong"}
 DIAGNOSES = {
     "sign",
@@ -65,15 +57,14 @@ def _filled(name: str) -> dict[tuple, str]:
     return {k: a for k, a in _sheet(name).items() if a != ""}
 
 
-@cache
-def _check(name: str) -> tuple[int, dict]:
-    result = CliRunner().invoke(main, ["check", str(LECTURE / name), "--format", "json"], env=ENV)
+def _check(cli, name: str) -> tuple[int, dict]:
+    result = cli.cached("check", LECTURE / name, "--format", "json")
     assert result.exit_code in (0, 1), (result.exit_code, result.output)
     return result.exit_code, json.loads(result.stdout)
 
 
-def _cells(name: str) -> dict[tuple, dict]:
-    report = _check(name)[1]
+def _cells(cli, name: str) -> dict[tuple, dict]:
+    report = _check(cli, name)[1]
     cells = {}
     for cell in report["cells"]:
         assert _key(cell) not in cells, f"{name}: {_key(cell)} reported twice"
@@ -88,13 +79,13 @@ def test_every_sheet_has_expectations():
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_exit_status(name):
-    assert _check(name)[0] == EXPECTED[name]["exit_code"]
+def test_exit_status(cli, name):
+    assert _check(cli, name)[0] == EXPECTED[name]["exit_code"]
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_every_filled_cell_is_marked(name):
-    cells = _cells(name)
+def test_every_filled_cell_is_marked(cli, name):
+    cells = _cells(cli, name)
     for key, answer in _filled(name).items():
         assert key in cells, f"{name}: {key} not in the report"
         assert cells[key]["verdict"] in VERDICTS, (name, key, cells[key])
@@ -115,8 +106,8 @@ def test_every_filled_cell_is_marked(name):
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_summary_counts(name):
-    e, summary = EXPECTED[name], _check(name)[1]["summary"]
+def test_summary_counts(cli, name):
+    e, summary = EXPECTED[name], _check(cli, name)[1]["summary"]
     filled = len(_filled(name))
     assert summary["wrong"] == len(e["wrong"]), (name, summary)
     assert summary["blank"] == e["blank"], (name, summary)
@@ -126,8 +117,8 @@ def test_summary_counts(name):
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_wrong_cells_and_their_diagnosis(name):
-    cells = _cells(name)
+def test_wrong_cells_and_their_diagnosis(cli, name):
+    cells = _cells(cli, name)
     expected = {_key(w): w["diagnosis"] for w in EXPECTED[name]["wrong"]}
     marked = {k: c["diagnosis"] for k, c in cells.items() if c["verdict"] == "wrong"}
     assert marked == expected, name
@@ -137,8 +128,8 @@ def test_wrong_cells_and_their_diagnosis(name):
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_first_wrong(name):
-    first = _check(name)[1]["first_wrong"]
+def test_first_wrong(cli, name):
+    first = _check(cli, name)[1]["first_wrong"]
     expected = EXPECTED[name]["first_wrong"]
     if expected is None:
         assert first is None, (name, first)
@@ -147,9 +138,9 @@ def test_first_wrong(name):
 
 
 @pytest.mark.parametrize("name", WITH_MISTAKE)
-def test_the_mistake_carried_forward_follows(name):
+def test_the_mistake_carried_forward_follows(cli, name):
     """Later cells worked right from the student's own wrong numbers earn follow-through."""
-    cells = _cells(name)
+    cells = _cells(cli, name)
     for cell in EXPECTED[name]["follows"]:
         marked = cells[_key(cell)]
         assert marked["verdict"] == "follows", (name, marked)
@@ -157,8 +148,8 @@ def test_the_mistake_carried_forward_follows(name):
 
 
 @pytest.mark.parametrize("name", EXPECTED)
-def test_every_other_cell_is_correct_or_follows(name):
-    cells = _cells(name)
+def test_every_other_cell_is_correct_or_follows(cli, name):
+    cells = _cells(cli, name)
     wrong = {_key(w) for w in EXPECTED[name]["wrong"]}
     for key in _filled(name):
         if key in wrong:
@@ -171,29 +162,24 @@ def test_every_other_cell_is_correct_or_follows(name):
 
 
 @pytest.mark.parametrize("name", ALL_CORRECT)
-def test_the_right_values_agree_with_the_independent_ones(name):
+def test_the_right_values_agree_with_the_independent_ones(cli, name):
     """On the correct sheets every answer is the exact value rounded: nnstep's must round to it."""
-    cells = _cells(name)
+    cells = _cells(cli, name)
     for key, answer in _filled(name).items():
         unit = 10.0 ** -len(answer.partition(".")[2])
         assert abs(float(cells[key]["expected"]) - float(answer)) <= unit / 2 + 1e-9, (name, cells[key])
 
 
 @pytest.mark.parametrize("name", sorted(BAD_EXPECTED))
-def test_bad_sheets_are_refused_with_one_line(name):
-    result = CliRunner().invoke(main, ["check", str(BAD / name), "--format", "json"], env=ENV)
-    assert result.exit_code == 2, result.output
-    assert result.stdout == "", result.stdout
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    assert name in lines[0], lines[0]
-    assert f"line {BAD_EXPECTED[name]['line']}" in lines[0], lines[0]
+def test_bad_sheets_are_refused_with_one_line(cli, name):
+    line = cli.input_error("check", BAD / name, "--format", "json")
+    assert name in line, line
+    assert f"line {BAD_EXPECTED[name]['line']}" in line, line
 
 
 @pytest.mark.parametrize("name", ["sign.csv", "correct_3dp.csv", "slides_printed.csv"])
-def test_the_table_output_fits_80_columns_and_exits_alike(name):
-    result = CliRunner().invoke(main, ["check", str(LECTURE / name)], env=ENV)
+def test_the_table_output_fits_80_columns_and_exits_alike(cli, name):
+    result = cli("check", LECTURE / name)
     assert result.exit_code == EXPECTED[name]["exit_code"], result.output
     assert result.stderr == ""
     assert result.stdout.strip()

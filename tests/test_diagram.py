@@ -7,20 +7,12 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from click.testing import CliRunner
 
-from nnstep.cli import main
-
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def run(*args):
-    return CliRunner(env=ENV).invoke(main, list(args))
-
-
-def test_the_weights_of_step_2_on_the_arrows_and_the_biases_at_the_nodes():
-    result = run("diagram")
+def test_the_weights_of_step_2_on_the_arrows_and_the_biases_at_the_nodes(cli):
+    result = cli("diagram")
     assert result.exit_code == 0, result.output
     out = result.output
     # Step 2 a) of the slides: IN1 -> H1..H3 = -0.2, 0.4, -1.0; IN2 -> -0.4, -0.7, -0.8; H -> ON -0.6, -0.6, -0.3
@@ -31,8 +23,8 @@ def test_the_weights_of_step_2_on_the_arrows_and_the_biases_at_the_nodes():
     assert all(len(line) <= 80 for line in out.splitlines())
 
 
-def test_the_forward_pass_of_row_1_shows_the_slides_input_sums_and_activations():
-    out = run("diagram", "--step", "forward", "--row", "1").output
+def test_the_forward_pass_of_row_1_shows_the_slides_input_sums_and_activations(cli):
+    out = cli("diagram", "--step", "forward", "--row", "1").output
     # Step 3 a): (-0.97 * -0.2) + (-0.80 * -0.4) + 0.1 = 0.614, f(0.614) = 0.65; H3: f(2.01) = 0.88
     assert "IN₁   x -0.97\nIN₂   x -0.80" in out
     assert "in 0.614   a 0.65" in out
@@ -41,8 +33,8 @@ def test_the_forward_pass_of_row_1_shows_the_slides_input_sums_and_activations()
     assert "Cost of row 1: 0.02" in out
 
 
-def test_backprop_shows_errors_and_bpes_of_the_row_and_summed_gradients():
-    out = run("diagram", "--step", "backprop").output
+def test_backprop_shows_errors_and_bpes_of_the_row_and_summed_gradients(cli):
+    out = cli("diagram", "--step", "backprop").output
     assert "err 0.18   BPE 0.025" in out  # Err ON and BPE ON of row 1 (Step 5 table)
     assert "err -0.015   BPE -0.003" in out  # H1
     # the gradient of H1 -> ON, summed over the 10 rows, computed independently below
@@ -60,21 +52,21 @@ def test_backprop_shows_errors_and_bpes_of_the_row_and_summed_gradients():
     assert f"H₁  ── {(bpe * h[:, 0]).sum():.3f} ──┐" in out
 
 
-def test_update_shows_every_weight_before_and_after():
-    out = run("diagram", "--step", "update").output
+def test_update_shows_every_weight_before_and_after(cli):
+    out = cli("diagram", "--step", "update").output
     # the slides' Step 6 b): IN1 -> H1 becomes -0.230, H3 -> ON -0.233 (After 1 epoch)
     assert "IN₁ ── -0.200 → -0.230 ──┐" in out
     assert "H₃  ── -0.300 → -0.233 ──┘" in out
 
 
-def test_precision_applies_to_every_number():
-    out = run("diagram", "--precision", "4").output
+def test_precision_applies_to_every_number(cli):
+    out = cli("diagram", "--precision", "4").output
     assert "-0.2000" in out and "b 0.1000" in out
 
 
-def test_svg_is_well_formed_with_a_group_per_node_and_arrow(tmp_path):
+def test_svg_is_well_formed_with_a_group_per_node_and_arrow(cli, tmp_path):
     path = tmp_path / "forward.svg"
-    result = run("diagram", "--step", "forward", "--output", str(path))
+    result = cli("diagram", "--step", "forward", "--output", str(path))
     assert result.exit_code == 0, result.output
     root = ET.parse(path).getroot()
     assert root.tag == f"{SVG}svg"
@@ -87,35 +79,35 @@ def test_svg_is_well_formed_with_a_group_per_node_and_arrow(tmp_path):
     assert "http" not in path.read_text().replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
-def test_format_svg_and_latex_go_to_stdout():
-    assert run("diagram", "--format", "svg").output.startswith("<svg")
-    assert r"\begin{tikzpicture}" in run("diagram", "--format", "latex").output
+def test_format_svg_and_latex_go_to_stdout(cli):
+    assert cli("diagram", "--format", "svg").output.startswith("<svg")
+    assert r"\begin{tikzpicture}" in cli("diagram", "--format", "latex").output
 
 
-def test_json_has_every_node_and_arrow():
-    payload = json.loads(run("diagram", "--step", "update", "--format", "json").output)
+def test_json_has_every_node_and_arrow(cli):
+    payload = json.loads(cli("diagram", "--step", "update", "--format", "json").output)
     edges = {e["cell"]: e for e in payload["edges"]}
     assert edges["IN1->H1"]["text"] == "-0.200 → -0.230"
     assert [n["cell"] for n in payload["nodes"]] == ["IN1", "IN2", "H1", "H2", "H3", "ON"]
 
 
-def _tikz(tmp_path, step="forward"):
+def _tikz(cli, tmp_path, step="forward"):
     path = tmp_path / f"{step}.tex"
-    result = run("diagram", "--step", step, "--output", str(path))
+    result = cli("diagram", "--step", step, "--output", str(path))
     assert result.exit_code == 0, result.output
     return path
 
 
-def test_tikz_names_nodes_and_numbers_in_math_mode(tmp_path):
-    text = _tikz(tmp_path).read_text()
+def test_tikz_names_nodes_and_numbers_in_math_mode(cli, tmp_path):
+    text = _tikz(cli, tmp_path).read_text()
     assert r"\documentclass[border=6pt]{standalone}" in text
     assert "{IN$_{1}$}" in text and "{$-0.200$}" in text and "{in $0.614$}" in text
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no TeX engine installed (pdflatex)")
 @pytest.mark.parametrize("step", ["weights", "update"])
-def test_tikz_compiles_alone_and_inside_a_beamer_frame(tmp_path, step):
-    path = _tikz(tmp_path, step)
+def test_tikz_compiles_alone_and_inside_a_beamer_frame(cli, tmp_path, step):
+    path = _tikz(cli, tmp_path, step)
     for name, source in [
         (path.name, None),
         (
@@ -140,21 +132,21 @@ def test_tikz_compiles_alone_and_inside_a_beamer_frame(tmp_path, step):
         assert (tmp_path / name).with_suffix(".pdf").stat().st_size > 1000
 
 
-def test_png_is_written_when_cairosvg_is_installed(tmp_path):
+def test_png_is_written_when_cairosvg_is_installed(cli, tmp_path):
     try:
         import cairosvg  # noqa: F401
     except (ImportError, OSError) as exc:  # OSError: cairosvg without the cairo library
         pytest.skip(f"cairosvg cannot be used here: {exc}")
     path = tmp_path / "weights.png"
-    result = run("diagram", "--output", str(path))
+    result = cli("diagram", "--output", str(path))
     assert result.exit_code == 0, result.output
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_png_without_cairosvg_says_how_to_install_it(tmp_path, monkeypatch):
+def test_png_without_cairosvg_says_how_to_install_it(cli, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "cairosvg", None)  # import fails as if not installed
     path = tmp_path / "weights.png"
-    result = run("diagram", "--output", str(path))
+    result = cli("diagram", "--output", str(path))
     assert result.exit_code == 2
     assert "PNG needs cairosvg (pip install 'nnstep[png]')" in result.output
     assert len(result.output.strip().splitlines()) == 1 and not path.exists()
@@ -168,9 +160,9 @@ def test_png_without_cairosvg_says_how_to_install_it(tmp_path, monkeypatch):
         (["--format", "csv"], "a diagram is table (text), json, svg or latex"),
     ],
 )
-def test_bad_requests_are_one_line(tmp_path, args, message):
+def test_bad_requests_are_one_line(cli, tmp_path, args, message):
     args = [str(tmp_path / a) if a.endswith(".pdf") else a for a in args]
-    result = run("diagram", "--step", "forward", *args)
+    result = cli("diagram", "--step", "forward", *args)
     assert result.exit_code == 2 and message in result.output
     assert len(result.output.strip().splitlines()) == 1
 
@@ -189,13 +181,13 @@ def _wide_model(tmp_path, hidden=12):
     return path
 
 
-def test_a_layer_of_more_than_8_nodes_is_drawn_without_numbers_and_says_so(tmp_path):
+def test_a_layer_of_more_than_8_nodes_is_drawn_without_numbers_and_says_so(cli, tmp_path):
     model = _wide_model(tmp_path)
-    out = run("diagram", "--model", str(model)).output
+    out = cli("diagram", "--model", str(model)).output
     assert "drawn without numbers" in out and "HL (12)" in out
     assert all(len(line) <= 80 for line in out.splitlines())
     svg = tmp_path / "wide.svg"
-    assert run("diagram", "--model", str(model), "--output", str(svg)).exit_code == 0
+    assert cli("diagram", "--model", str(model), "--output", str(svg)).exit_code == 0
     root = ET.parse(svg).getroot()
     widths = {float(line.get("stroke-width")) for line in root.iter(f"{SVG}line")}
     assert len(widths) > 5  # the width follows the weight
@@ -203,8 +195,8 @@ def test_a_layer_of_more_than_8_nodes_is_drawn_without_numbers_and_says_so(tmp_p
     assert "drawn without numbers" in texts and "0." not in texts.replace("0.0", "")
 
 
-def test_eight_nodes_a_layer_still_carry_their_numbers(tmp_path):
-    out = run("diagram", "--model", str(_wide_model(tmp_path, 8))).output
+def test_eight_nodes_a_layer_still_carry_their_numbers(cli, tmp_path):
+    out = cli("diagram", "--model", str(_wide_model(tmp_path, 8))).output
     assert "H₈" in out and "without numbers" not in out
 
 

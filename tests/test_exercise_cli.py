@@ -10,21 +10,13 @@ import subprocess
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from nnstep.cli import main
-
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
 FILES = ["data.yaml", "key.csv", "key.md", "model.yaml", "worksheet.csv", "worksheet.md", "worksheet.tex"]
 
 
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args], env=ENV, catch_exceptions=False)
-
-
-def write(tmp_path, name, *args):
+def write(cli, tmp_path, name, *args):
     out = tmp_path / name
-    result = run("exercise", "--output", out, *args)
+    result = cli("exercise", "--output", out, *args)
     assert result.exit_code == 0, result.output
     return out
 
@@ -48,8 +40,8 @@ def write_csv(path, rows):
 # the files ----------------------------------------------------------------------------------
 
 
-def test_one_variant_writes_every_file_into_the_folder(tmp_path):
-    out = write(tmp_path, "ex", "--seed", 7)
+def test_one_variant_writes_every_file_into_the_folder(cli, tmp_path):
+    out = write(cli, tmp_path, "ex", "--seed", 7)
     assert sorted(p.name for p in out.iterdir()) == FILES
     sheet = read_csv(out / "worksheet.csv")
     assert sheet and all(r["answer"] == "" for r in sheet)
@@ -59,8 +51,8 @@ def test_one_variant_writes_every_file_into_the_folder(tmp_path):
     assert "nnstep exercise --seed 7 --layers 2,3,1 --rows 4" in (out / "model.yaml").read_text()
 
 
-def test_variants_go_into_zero_padded_folders(tmp_path):
-    out = write(tmp_path, "class", "--seed", 7, "--variants", 3)
+def test_variants_go_into_zero_padded_folders(cli, tmp_path):
+    out = write(cli, tmp_path, "class", "--seed", 7, "--variants", 3)
     assert sorted(p.name for p in out.iterdir()) == ["01", "02", "03"]
     assert all(sorted(p.name for p in (out / d).iterdir()) == FILES for d in ("01", "02", "03"))
     models = {(out / d / "model.yaml").read_text() for d in ("01", "02", "03")}
@@ -75,23 +67,23 @@ def test_variants_go_into_zero_padded_folders(tmp_path):
         ["--seed", 5, "--layers", "2,2,2", "--activation", "sigmoid,softmax", "--cost", "categorical_cross_entropy"],
     ],
 )
-def test_the_same_seed_and_options_give_the_same_bytes(tmp_path, options):
-    a, b = write(tmp_path, "a", *options), write(tmp_path, "b", *options)
+def test_the_same_seed_and_options_give_the_same_bytes(cli, tmp_path, options):
+    a, b = write(cli, tmp_path, "a", *options), write(cli, tmp_path, "b", *options)
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert files_a == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     for rel in files_a:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 
 
-def test_another_seed_gives_other_numbers(tmp_path):
-    a, b = write(tmp_path, "a", "--seed", 1), write(tmp_path, "b", "--seed", 2)
+def test_another_seed_gives_other_numbers(cli, tmp_path):
+    a, b = write(cli, tmp_path, "a", "--seed", 1), write(cli, tmp_path, "b", "--seed", 2)
     assert (a / "model.yaml").read_text() != (b / "model.yaml").read_text()
 
 
-def test_the_numbers_are_the_draw_of_the_documented_stream(tmp_path):
+def test_the_numbers_are_the_draw_of_the_documented_stream(cli, tmp_path):
     """The first weight of seed 7, variant 1, is the first draw of random.Random('nnstep:7:1:0')
     mapped to tenths from -1.0 to 1.0 (tests/test_exercise.py fixes it as -0.3)."""
-    out = write(tmp_path, "ex", "--seed", 7)
+    out = write(cli, tmp_path, "ex", "--seed", 7)
     model = yaml.safe_load((out / "model.yaml").read_text())
     assert model["weights"][0][0][0] == -0.3
 
@@ -117,9 +109,9 @@ CONVENTIONS = [
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("options", CONVENTIONS, ids=lambda o: " ".join(map(str, o)) or "lecture")
-def test_check_marks_every_cell_of_the_key_right(tmp_path, seed, options):
-    out = write(tmp_path, "ex", "--seed", seed, *options)
-    result = run(
+def test_check_marks_every_cell_of_the_key_right(cli, tmp_path, seed, options):
+    out = write(cli, tmp_path, "ex", "--seed", seed, *options)
+    result = cli(
         "check", out / "key.csv", "--model", out / "model.yaml", "--data", out / "data.yaml", "--format", "json"
     )
     assert result.exit_code == 0, result.output
@@ -128,11 +120,11 @@ def test_check_marks_every_cell_of_the_key_right(tmp_path, seed, options):
     assert report["summary"] == {"correct": n, "follows": 0, "wrong": 0, "blank": 0}
 
 
-def test_the_key_is_at_the_sheets_precision(tmp_path):
-    out = write(tmp_path, "ex", "--seed", 4)
+def test_the_key_is_at_the_sheets_precision(cli, tmp_path):
+    out = write(cli, tmp_path, "ex", "--seed", 4)
     for (q, _, _), a in answers(out / "key.csv").items():
         assert len(a.split(".")[1]) == (2 if q == "activation" else 3), (q, a)
-    out4 = write(tmp_path, "ex4", "--seed", 4, "--decimals", 4)
+    out4 = write(cli, tmp_path, "ex4", "--seed", 4, "--decimals", 4)
     assert all(len(a.split(".")[1]) == 4 for a in answers(out4 / "key.csv").values())
 
 
@@ -140,9 +132,9 @@ def _sigmoid(x):
     return 1 / (1 + math.exp(-x))
 
 
-def test_key_cells_against_an_independent_computation(tmp_path):
+def test_key_cells_against_an_independent_computation(cli, tmp_path):
     """A few cells recomputed here with plain math from model.yaml and data.yaml."""
-    out = write(tmp_path, "ex", "--seed", 9)
+    out = write(cli, tmp_path, "ex", "--seed", 9)
     m = yaml.safe_load((out / "model.yaml").read_text())
     d = yaml.safe_load((out / "data.yaml").read_text())
     w1, w2 = m["weights"]
@@ -174,8 +166,8 @@ def test_key_cells_against_an_independent_computation(tmp_path):
     assert key[("weight", "IN1-H1", "")] == f"{w1[0][0] - 0.5 * g:.3f}"
 
 
-def test_with_a_penalty_the_worked_update_ends_at_the_keys_weights(tmp_path):
-    out = write(tmp_path, "ex", "--seed", 3, "--regularization", "l2", "--lambda", 0.1)
+def test_with_a_penalty_the_worked_update_ends_at_the_keys_weights(cli, tmp_path):
+    out = write(cli, tmp_path, "ex", "--seed", 3, "--regularization", "l2", "--lambda", 0.1)
     key, text = answers(out / "key.csv"), (out / "key.md").read_text()
     penalty = text[text.index("the penalty's step") :]
     for weight in ("IN1-H1", "H2-ON"):
@@ -186,8 +178,8 @@ def test_with_a_penalty_the_worked_update_ends_at_the_keys_weights(tmp_path):
         assert block.rstrip().splitlines()[-1].endswith(f"= {key[('weight', weight, '')]}")
 
 
-def test_the_key_shows_its_worked_formulas(tmp_path):
-    out = write(tmp_path, "ex", "--seed", 7)
+def test_the_key_shows_its_worked_formulas(cli, tmp_path):
+    out = write(cli, tmp_path, "ex", "--seed", 7)
     text = (out / "key.md").read_text()
     for title in ("Step 3: Forward pass, row 1", "Step 5: Backpropagation, row 4", "one-row step of row 1"):
         assert title in text
@@ -205,8 +197,8 @@ def test_the_key_shows_its_worked_formulas(tmp_path):
 # the printable sheets -----------------------------------------------------------------------
 
 
-def test_the_printable_sheets_have_a_blank_box_per_answer(tmp_path):
-    out = write(tmp_path, "ex", "--seed", 7)
+def test_the_printable_sheets_have_a_blank_box_per_answer(cli, tmp_path):
+    out = write(cli, tmp_path, "ex", "--seed", 7)
     tex = (out / "worksheet.tex").read_text()
     assert r"\usepackage[a4paper,landscape" in tex
     assert tex.count(r"\answerbox") - 1 == len(read_csv(out / "worksheet.csv"))  # one is its definition
@@ -217,8 +209,8 @@ def test_the_printable_sheets_have_a_blank_box_per_answer(tmp_path):
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no TeX engine installed")
 @pytest.mark.parametrize("options", [["--seed", 7], ["--seed", 2, "--layers", "3,4,2", "--rows", 6]])
-def test_the_latex_sheet_compiles_to_a4(tmp_path, options):
-    out = write(tmp_path, "ex", *options)
+def test_the_latex_sheet_compiles_to_a4(cli, tmp_path, options):
+    out = write(cli, tmp_path, "ex", *options)
     done = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "worksheet.tex"],
         cwd=out,
@@ -236,21 +228,21 @@ def test_the_latex_sheet_compiles_to_a4(tmp_path, options):
 # writing safely -----------------------------------------------------------------------------
 
 
-def test_a_folder_that_is_not_empty_is_refused_unless_forced(tmp_path):
-    out = write(tmp_path, "ex", "--seed", 7)
+def test_a_folder_that_is_not_empty_is_refused_unless_forced(cli, tmp_path):
+    out = write(cli, tmp_path, "ex", "--seed", 7)
     (out / "notes.txt").write_text("mine")
-    result = run("exercise", "--seed", 8, "--output", out)
+    result = cli("exercise", "--seed", 8, "--output", out)
     assert result.exit_code == 2
     assert "is not empty" in result.output and len(result.output.strip().splitlines()) == 1
     assert "--seed 7" in (out / "model.yaml").read_text()
-    forced = run("exercise", "--seed", 8, "--output", out, "--force")
+    forced = cli("exercise", "--seed", 8, "--output", out, "--force")
     assert forced.exit_code == 0
     assert "--seed 8" in (out / "model.yaml").read_text() and (out / "notes.txt").read_text() == "mine"
 
 
-def test_an_empty_folder_is_filled(tmp_path):
+def test_an_empty_folder_is_filled(cli, tmp_path):
     (tmp_path / "ex").mkdir()
-    write(tmp_path, "ex", "--seed", 7)
+    write(cli, tmp_path, "ex", "--seed", 7)
     assert sorted(p.name for p in (tmp_path / "ex").iterdir()) == FILES
     assert [p.name for p in tmp_path.iterdir()] == ["ex"]  # no staging folder left behind
 
@@ -265,20 +257,20 @@ def test_an_empty_folder_is_filled(tmp_path):
         (["--output", "no/such/dir"], "no such directory"),
     ],
 )
-def test_bad_options_are_one_line(tmp_path, args, text):
-    result = CliRunner().invoke(main, ["exercise", "--seed", "1", *args], env=ENV)
+def test_bad_options_are_one_line(cli, tmp_path, args, text):
+    result = cli("exercise", "--seed", "1", *args)
     assert result.exit_code == 2, result.output
     assert text in result.output and "Traceback" not in result.output
 
 
-def test_without_output_the_variants_are_shown_and_nothing_is_written(tmp_path, monkeypatch):
+def test_without_output_the_variants_are_shown_and_nothing_is_written(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = run("exercise", "--seed", 7, "--format", "json")
+    result = cli("exercise", "--seed", 7, "--format", "json")
     assert result.exit_code == 0
     payload = json.loads(result.output)
     assert payload["variants"][0]["folder"] is None
     assert payload["variants"][0]["model"]["weights"][0][0][0] == -0.3
-    table = run("exercise", "--seed", 7)
+    table = cli("exercise", "--seed", 7)
     assert "Nothing written" in table.output and "-0.3" in table.output
     assert list(tmp_path.iterdir()) == []
 
@@ -286,10 +278,10 @@ def test_without_output_the_variants_are_shown_and_nothing_is_written(tmp_path, 
 # a class at once ----------------------------------------------------------------------------
 
 
-def _class(tmp_path):
+def _class(cli, tmp_path):
     """Three students' sheets: one all right; one with the output error's sign flipped in every
     row (the rest right); one with row 1's cost doubled, Σ worked from it, and 5 cells blank."""
-    out = write(tmp_path, "class", "--seed", 21, "--variants", 3)
+    out = write(cli, tmp_path, "class", "--seed", 21, "--variants", 3)
     rows = {d: read_csv(out / d / "key.csv") for d in ("01", "02", "03")}
     write_csv(out / "01" / "mine.csv", rows["01"])
     for r in rows["02"]:
@@ -312,10 +304,10 @@ def _class(tmp_path):
     return out, len(rows["01"]), len(blanks)
 
 
-def test_the_class_summary_counts_each_quantity(tmp_path):
-    out, n, blanks = _class(tmp_path)
+def test_the_class_summary_counts_each_quantity(cli, tmp_path):
+    out, n, blanks = _class(cli, tmp_path)
     sheets = [out / d / "mine.csv" for d in ("01", "02", "03")]
-    result = run("check", *sheets, "--format", "json")
+    result = cli("check", *sheets, "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert [s["summary"]["wrong"] > 0 for s in report["sheets"]] == [False, True, True]
@@ -344,10 +336,10 @@ def test_the_class_summary_counts_each_quantity(tmp_path):
     ]
 
 
-def test_the_class_summary_as_a_table_and_as_csv(tmp_path):
-    out, _, _ = _class(tmp_path)
+def test_the_class_summary_as_a_table_and_as_csv(cli, tmp_path):
+    out, _, _ = _class(cli, tmp_path)
     sheets = [out / d / "mine.csv" for d in ("01", "02", "03")]
-    table = run("check", *sheets, "--summary")
+    table = cli("check", *sheets, "--summary")
     assert table.exit_code == 1
     assert "Class: 3 sheets" in table.output and "Class: the most frequent mistakes" in table.output
     assert "error ON, row 1" in table.output and "✓ right" in table.output
@@ -357,7 +349,7 @@ def test_the_class_summary_as_a_table_and_as_csv(tmp_path):
     rows = [
         row
         for n in (1, 2, 3)
-        for row in csv.reader(io.StringIO(run("check", *sheets, "--summary", "--format", "csv", "--table", n).stdout))
+        for row in csv.reader(io.StringIO(cli("check", *sheets, "--summary", "--format", "csv", "--table", n).stdout))
     ]
     assert ["Step", "Quantity", "right", "follows", "wrong", "blank", "most often"] in rows
     assert ["backprop", "error", "44", "0", "4", "0", "sign (4)"] in rows
@@ -365,28 +357,28 @@ def test_the_class_summary_as_a_table_and_as_csv(tmp_path):
     sheet_rows = [r for r in rows if r and r[0].endswith("mine.csv")]
     assert [r[3] for r in sheet_rows] == ["0", "4", "1"]  # the wrong cells of each sheet
     assert sheet_rows[1][-1] == "error ON, row 1 [sign]" and sheet_rows[2][-1] == "cost, row 1 [factor_2]"
-    full = run("check", *sheets)
+    full = cli("check", *sheets)
     assert "Steps 3-4: Forward pass and cost" in full.output and "Class: 3 sheets" in full.output
 
 
-def test_one_model_for_every_sheet(tmp_path):
+def test_one_model_for_every_sheet(cli, tmp_path):
     """--model/--data mark every sheet against one network: the keys of other variants are wrong."""
-    out, _, _ = _class(tmp_path)
+    out, _, _ = _class(cli, tmp_path)
     keys = [out / d / "key.csv" for d in ("01", "02")]
-    own = json.loads(run("check", *keys, "--format", "json").output)
+    own = json.loads(cli("check", *keys, "--format", "json").output)
     assert own["class"]["totals"]["wrong"] == 0
-    shared = run("check", *keys, "--model", out / "01" / "model.yaml", "--data", out / "01" / "data.yaml")
+    shared = cli("check", *keys, "--model", out / "01" / "model.yaml", "--data", out / "01" / "data.yaml")
     assert shared.exit_code == 1
 
 
-def test_a_sheet_beside_its_model_needs_no_options(tmp_path):
-    out = write(tmp_path, "ex", "--seed", 7)
-    result = run("check", out / "key.csv")
+def test_a_sheet_beside_its_model_needs_no_options(cli, tmp_path):
+    out = write(cli, tmp_path, "ex", "--seed", 7)
+    result = cli("check", out / "key.csv")
     assert result.exit_code == 0, result.output
 
 
-def test_ten_variants_are_numbered_01_to_10(tmp_path):
-    out = write(tmp_path, "class", "--seed", 1, "--variants", 10, "--rows", 2)
+def test_ten_variants_are_numbered_01_to_10(cli, tmp_path):
+    out = write(cli, tmp_path, "class", "--seed", 1, "--variants", 10, "--rows", 2)
     assert sorted(p.name for p in out.iterdir()) == [f"{k:02d}" for k in range(1, 11)]
 
 

@@ -1,30 +1,27 @@
 """Bad input: one line naming the file, the key and what was expected; exit status 2; no traceback."""
 
 import pytest
-from click.testing import CliRunner
 
-from nnstep.cli import main
 from nnstep.files.load import lecture_file
 
 GOOD_MODEL = lecture_file("model.yaml").read_text()
 GOOD_DATA = lecture_file("data.yaml").read_text()
 
 
-def _run(tmp_path, model=GOOD_MODEL, data=GOOD_DATA, command="forward"):
+def _files(tmp_path, model=GOOD_MODEL, data=GOOD_DATA):
     (tmp_path / "model.yaml").write_text(model)
     (tmp_path / "data.yaml").write_text(data)
-    return CliRunner().invoke(
-        main, [command, "--model", str(tmp_path / "model.yaml"), "--data", str(tmp_path / "data.yaml")]
-    )
+    return ["--model", tmp_path / "model.yaml", "--data", tmp_path / "data.yaml"]
 
 
-def _assert_one_line_error(result, *fragments):
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    assert "Traceback" not in result.output
+def _error(cli, tmp_path, command="forward", **files) -> str:
+    """The one error line, with the temporary directory left out of the file names."""
+    return cli.input_error(command, *_files(tmp_path, **files)).replace(f"{tmp_path}/", "")
+
+
+def _has(line, *fragments):
     for fragment in fragments:
-        assert fragment in lines[0], lines[0]
+        assert fragment in line, line
 
 
 MODEL_CASES = {
@@ -47,9 +44,12 @@ MODEL_CASES = {
 
 
 @pytest.mark.parametrize("case", MODEL_CASES, ids=str)
-def test_bad_model_files(tmp_path, case):
-    text, *fragments = MODEL_CASES[case]
-    _assert_one_line_error(_run(tmp_path, model=text), "model.yaml", *fragments)
+def test_bad_model_files(cli, tmp_path, case):
+    text, key, expected = MODEL_CASES[case]
+    assert text != GOOD_MODEL
+    line = _error(cli, tmp_path, model=text)
+    assert line.startswith("Error: model.yaml: " + ("" if key == "model.yaml" else f"{key}: ")), line
+    assert expected in line, line
 
 
 DATA_CASES = {
@@ -67,26 +67,34 @@ DATA_CASES = {
 
 
 @pytest.mark.parametrize("case", DATA_CASES, ids=str)
-def test_bad_data_files(tmp_path, case):
-    text, *fragments = DATA_CASES[case]
-    _assert_one_line_error(_run(tmp_path, data=text), "data.yaml", *fragments)
+def test_bad_data_files(cli, tmp_path, case):
+    text, key, expected = DATA_CASES[case]
+    assert text != GOOD_DATA
+    line = _error(cli, tmp_path, data=text)
+    assert line.startswith(f"Error: data.yaml: {key}: "), line
+    assert expected in line, line
 
 
-def test_data_that_does_not_fit_the_model(tmp_path):
+def test_data_that_does_not_fit_the_model(cli, tmp_path):
     data = "columns: [Y, X1]\ntargets: [Y]\nrows:\n  - [0, 1.0]\n"
-    _assert_one_line_error(_run(tmp_path, data=data), "data.yaml", "columns", "1 input columns", "2 input nodes")
+    line = _error(cli, tmp_path, data=data)
+    assert line.startswith("Error: data.yaml: columns: "), line
+    _has(line, "1 input columns", "2 input nodes")
 
 
-def test_missing_file(tmp_path):
-    result = CliRunner().invoke(main, ["backprop", "--model", str(tmp_path / "nope.yaml")])
-    _assert_one_line_error(result, "nope.yaml", "no such file")
+def test_missing_file(cli, tmp_path):
+    assert (
+        cli.input_error("backprop", "--model", tmp_path / "nope.yaml") == f"Error: {tmp_path}/nope.yaml: no such file"
+    )
 
 
-def test_scientific_notation_is_a_number(tmp_path):
-    result = _run(tmp_path, model=GOOD_MODEL.replace("learning_rate: 0.5", "learning_rate: 5e-1"))
-    assert result.exit_code == 0, result.output
+def test_scientific_notation_is_a_number(cli, tmp_path):
+    model = GOOD_MODEL.replace("learning_rate: 0.5", "learning_rate: 5e-1")
+    assert model != GOOD_MODEL
+    assert cli.ok("update", *_files(tmp_path, model=model)) == cli.ok("update")
 
 
 @pytest.mark.parametrize("command", ["forward", "backprop", "update", "train"])
-def test_every_command_reports_bad_input_the_same_way(tmp_path, command):
-    _assert_one_line_error(_run(tmp_path, model="layers: [", command=command), "model.yaml", "malformed YAML")
+def test_every_command_reports_bad_input_the_same_way(cli, tmp_path, command):
+    line = _error(cli, tmp_path, command=command, model="layers: [")
+    assert line.startswith("Error: model.yaml: malformed YAML"), line

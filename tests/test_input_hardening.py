@@ -7,10 +7,8 @@ import signal
 import time
 
 import pytest
-from click.testing import CliRunner
 
 from nnstep import network
-from nnstep.cli import main
 from nnstep.files.load import lecture_file, load_data, load_model
 
 MODEL = lecture_file("model.yaml").read_text()
@@ -25,12 +23,8 @@ entries:
     printed: 0.614
     decimals: 3
 """
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
+
 BIG = "1" * 400
-
-
-def run(*args):
-    return CliRunner(env=ENV).invoke(main, [str(a) for a in args])
 
 
 def one_line_error(result, *fragments, code=2):
@@ -79,20 +73,20 @@ def files(tmp_path, model=MODEL, data=DATA):
         (MODEL.replace("learning_rate: 0.5", "learning_rate: 1_0"), DATA, "learning_rate: expected a number"),
     ],
 )
-def test_unknown_duplicate_and_yaml_11_keys_are_refused(tmp_path, model, data, fragment):
-    one_line_error(run("forward", *files(tmp_path, model, data)), fragment)
+def test_unknown_duplicate_and_yaml_11_keys_are_refused(cli, tmp_path, model, data, fragment):
+    one_line_error(cli("forward", *files(tmp_path, model, data)), fragment)
 
 
-def test_comments_and_a_description_are_the_place_for_notes(tmp_path):
+def test_comments_and_a_description_are_the_place_for_notes(cli, tmp_path):
     model = "description: the lecture's network, a note\n" + MODEL
     data = DATA + "description: [any, notes: here]\n"
-    assert run("forward", *files(tmp_path, model, data)).exit_code == 0
+    assert cli("forward", *files(tmp_path, model, data)).exit_code == 0
 
 
-def test_an_unknown_golden_key_is_refused(tmp_path):
+def test_an_unknown_golden_key_is_refused(cli, tmp_path):
     path = tmp_path / "g.yaml"
     path.write_text(GOLDEN_ENTRY.replace("decimals:", "decimal:"))
-    one_line_error(run("verify", "--golden", path), "entries[0].decimal: unknown key (did you mean 'decimals'?)")
+    one_line_error(cli("verify", "--golden", path), "entries[0].decimal: unknown key (did you mean 'decimals'?)")
 
 
 # 2. Numbers and sizes
@@ -116,14 +110,14 @@ def test_an_unknown_golden_key_is_refused(tmp_path):
         ),
     ],
 )
-def test_huge_and_deep_values_are_one_line(tmp_path, model, data, fragment):
-    one_line_error(run("forward", *files(tmp_path, model, data)), fragment)
+def test_huge_and_deep_values_are_one_line(cli, tmp_path, model, data, fragment):
+    one_line_error(cli("forward", *files(tmp_path, model, data)), fragment)
 
 
-def test_a_huge_golden_number_is_one_line(tmp_path):
+def test_a_huge_golden_number_is_one_line(cli, tmp_path):
     path = tmp_path / "g.yaml"
     path.write_text(GOLDEN_ENTRY.replace("printed: 0.614", f"printed: {BIG}"))
-    one_line_error(run("verify", "--golden", path), "entries[0].printed")
+    one_line_error(cli("verify", "--golden", path), "entries[0].printed")
 
 
 ALIAS_BOMB = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -132,7 +126,7 @@ ALIAS_BOMB = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
 
 
 @pytest.mark.parametrize("where", ["description", "never_used", "weights"])
-def test_an_alias_bomb_is_refused_within_a_second(tmp_path, where):
+def test_an_alias_bomb_is_refused_within_a_second(cli, tmp_path, where):
     bomb = "bomb:\n" + "".join("  " + line + "\n" for line in ALIAS_BOMB.splitlines())
     bomb = bomb.replace("bomb:", f"{where}:")
     model = MODEL.split("weights:")[0] + bomb + "biases:" + MODEL.split("biases:")[1]
@@ -140,33 +134,33 @@ def test_an_alias_bomb_is_refused_within_a_second(tmp_path, where):
         model = model.replace("description", "weights")
     assert len(ALIAS_BOMB) < 1100
     start = time.perf_counter()
-    message = one_line_error(run("forward", *files(tmp_path, model)))
+    message = one_line_error(cli("forward", *files(tmp_path, model)))
     assert time.perf_counter() - start < 1.0
     assert "aliases (*) expand" in message or "unknown key" in message
 
 
-def test_an_alias_that_contains_itself_is_refused(tmp_path):
-    one_line_error(run("forward", *files(tmp_path, MODEL + "description: &a [*a]\n")), "contains it")
+def test_an_alias_that_contains_itself_is_refused(cli, tmp_path):
+    one_line_error(cli("forward", *files(tmp_path, MODEL + "description: &a [*a]\n")), "contains it")
 
 
-def test_a_yaml_file_over_20_mb_is_refused_at_once(tmp_path):
+def test_a_yaml_file_over_20_mb_is_refused_at_once(cli, tmp_path):
     path = tmp_path / "huge.yaml"
     with open(path, "wb") as f:
         f.truncate(21_000_000)  # sparse: written in no time
     start = time.perf_counter()
-    one_line_error(run("forward", "--data", path), "more than the 20 MB", "CSV")
+    one_line_error(cli("forward", "--data", path), "more than the 20 MB", "CSV")
     assert time.perf_counter() - start < 1.0
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
-def test_a_fifo_or_a_device_is_refused_not_waited_on(tmp_path):
+def test_a_fifo_or_a_device_is_refused_not_waited_on(cli, tmp_path):
     fifo = tmp_path / "model.yaml"
     os.mkfifo(fifo)
-    one_line_error(run("forward", "--model", fifo), "not a regular file")
+    one_line_error(cli("forward", "--model", fifo), "not a regular file")
     os.mkfifo(tmp_path / "d.csv")
-    one_line_error(run("forward", "--data", tmp_path / "d.csv", "--targets", "Y"), "not a regular file")
+    one_line_error(cli("forward", "--data", tmp_path / "d.csv", "--targets", "Y"), "not a regular file")
     if os.path.exists("/dev/zero"):
-        one_line_error(run("forward", "--model", "/dev/zero"), "not a regular file")
+        one_line_error(cli("forward", "--model", "/dev/zero"), "not a regular file")
 
 
 # 3. CSV
@@ -194,8 +188,8 @@ def test_csv_with_an_excel_byte_order_mark_is_read(tmp_path):
         ("Y,X1,X2\n0,-0,97,-0,8\n", "decimal commas?"),
     ],
 )
-def test_csv_comments_semicolons_and_decimal_commas(tmp_path, text, fragment):
-    one_line_error(run("forward", "--data", _csv(tmp_path, text), "--targets", "Y"), fragment)
+def test_csv_comments_semicolons_and_decimal_commas(cli, tmp_path, text, fragment):
+    one_line_error(cli("forward", "--data", _csv(tmp_path, text), "--targets", "Y"), fragment)
 
 
 # 4. What nnstep writes, nnstep reads
@@ -204,26 +198,26 @@ def test_csv_comments_semicolons_and_decimal_commas(tmp_path, text, fragment):
 NAMES = ["true", "1", "A, B", "y]x"]
 
 
-def test_saved_models_and_normalized_files_reload_with_awkward_column_names(tmp_path):
+def test_saved_models_and_normalized_files_reload_with_awkward_column_names(cli, tmp_path):
     header = ",".join(['"A, B"' if n == "A, B" else n for n in NAMES])
     csv = _csv(tmp_path, header + "\n0,1.0,2.0,5\n1,2.0,1.0,7\n0,3.0,4.0,6\n")
     model = tmp_path / "m.yaml"
     model.write_text("layers: [2, 1, 2]\nlearning_rate: 0.5\nweights: [[[0.1], [0.2]], [[0.3, 0.4]]]\n")
     saved = tmp_path / "saved.yaml"
-    result = run("train", "--model", model, "--data", csv, "--targets", "true,y]x", "--epochs", "2", "--save", saved)
+    result = cli("train", "--model", model, "--data", csv, "--targets", "true,y]x", "--epochs", "2", "--save", saved)
     assert result.exit_code == 0, result.output
     assert load_model(saved).layers == (2, 1, 2)
-    assert run("forward", "--model", saved, "--data", csv).exit_code == 0  # the saved targets name the columns
+    assert cli("forward", "--model", saved, "--data", csv).exit_code == 0  # the saved targets name the columns
     out = tmp_path / "norm.yaml"
-    result = run("normalize", "--data", csv, "--targets", "true,y]x", "--output", out)
+    result = cli("normalize", "--data", csv, "--targets", "true,y]x", "--output", out)
     assert result.exit_code == 0, result.output
     data = load_data(out)
     assert data.target_names == ("true", "y]x") and data.input_names == ("1", "A, B")
 
 
-def test_normalize_refuses_duplicate_targets(tmp_path):
+def test_normalize_refuses_duplicate_targets(cli, tmp_path):
     csv = _csv(tmp_path, "Y,X1,X2\n0,1,2\n1,2,1\n")
-    one_line_error(run("normalize", "--data", csv, "--targets", "Y,Y"), "expected distinct column names")
+    one_line_error(cli("normalize", "--data", csv, "--targets", "Y,Y"), "expected distinct column names")
 
 
 # 5. Golden files
@@ -248,12 +242,12 @@ def test_normalize_refuses_duplicate_targets(tmp_path):
         ("quantity: input_sum", "quantity: [input_sum]", "entries[0].quantity: expected one of"),
     ],
 )
-def test_bad_golden_files_are_one_line(tmp_path, old, new, fragment):
+def test_bad_golden_files_are_one_line(cli, tmp_path, old, new, fragment):
     path = tmp_path / "g.yaml"
     assert old in GOLDEN_ENTRY
     path.write_text(GOLDEN_ENTRY.replace(old, new))
     start = time.perf_counter()
-    one_line_error(run("verify", "--golden", path), fragment)
+    one_line_error(cli("verify", "--golden", path), fragment)
     assert time.perf_counter() - start < 2.0
 
 
@@ -273,12 +267,12 @@ def test_bad_golden_files_are_one_line(tmp_path, old, new, fragment):
         (["train", "--batch-size", "3", "--epochs", "2"], "--batch-size: has no effect with update: batch"),
     ],
 )
-def test_settings_that_cannot_work_are_refused(args, fragment):
-    one_line_error(run(*args), fragment)
+def test_settings_that_cannot_work_are_refused(cli, args, fragment):
+    one_line_error(cli(*args), fragment)
 
 
-def test_a_batch_size_in_the_model_file_needs_minibatch(tmp_path):
-    one_line_error(run("forward", *files(tmp_path, MODEL + "batch_size: 3\n")), "batch_size: has no effect")
+def test_a_batch_size_in_the_model_file_needs_minibatch(cli, tmp_path):
+    one_line_error(cli("forward", *files(tmp_path, MODEL + "batch_size: 3\n")), "batch_size: has no effect")
 
 
 @pytest.mark.parametrize(
@@ -292,8 +286,8 @@ def test_a_batch_size_in_the_model_file_needs_minibatch(tmp_path):
         ("train", [], ["--optimizer", "--batch-size", "--learning-rate"]),
     ],
 )
-def test_help_lists_only_the_options_a_command_uses(command, absent, present):
-    text = run(command, "--help").output
+def test_help_lists_only_the_options_a_command_uses(cli, command, absent, present):
+    text = cli(command, "--help").output
     assert all(len(line) <= 80 for line in text.splitlines())
     for option in absent:
         assert option not in text, option
@@ -301,8 +295,8 @@ def test_help_lists_only_the_options_a_command_uses(command, absent, present):
         assert option in text, option
 
 
-def test_search_refuses_an_optimizer_it_ignores():
-    one_line_error(run("search", "--optimizer", "adam"), "No such option")
+def test_search_refuses_an_optimizer_it_ignores(cli):
+    one_line_error(cli("search", "--optimizer", "adam"), "No such option")
 
 
 # 7. Command-line errors
@@ -319,50 +313,50 @@ def test_search_refuses_an_optimizer_it_ignores():
         (["--precision", "3", "forward"], "--precision goes after the command"),
     ],
 )
-def test_usage_errors_are_one_line(args, fragment):
-    one_line_error(run(*args), fragment)
+def test_usage_errors_are_one_line(cli, args, fragment):
+    one_line_error(cli(*args), fragment)
 
 
-def test_node_names_are_case_insensitive():
-    assert run("forward", "--node", "h1").output == run("forward", "--node", "H1").output
-    assert run("update", "--node", "in1-h1").output == run("update", "--node", "IN1-H1").output
+def test_node_names_are_case_insensitive(cli):
+    assert cli("forward", "--node", "h1").output == cli("forward", "--node", "H1").output
+    assert cli("update", "--node", "in1-h1").output == cli("update", "--node", "IN1-H1").output
 
 
 @pytest.mark.parametrize("epochs", ["8,000", "8_000", "8'000"])
-def test_epochs_as_the_slides_print_them(epochs):
-    out = json.loads(run("train", "--epochs", epochs, "--format", "json").output)
+def test_epochs_as_the_slides_print_them(cli, epochs):
+    out = json.loads(cli("train", "--epochs", epochs, "--format", "json").output)
     assert out["epochs"] == 8000
 
 
 # 8. The command line keeps its promises
 
 
-def test_bare_nnstep_takes_model_data_precision_and_conventions(tmp_path):
+def test_bare_nnstep_takes_model_data_precision_and_conventions(cli, tmp_path):
     args = files(tmp_path, MODEL.replace("learning_rate: 0.5", "learning_rate: 0.25"))
-    out = json.loads(run(*args, "--format", "json").output)
-    fast = json.loads(run(*args, "--learning-rate", "0.5", "--format", "json").output)
-    lecture = json.loads(run("update", "--format", "json").output)
+    out = json.loads(cli(*args, "--format", "json").output)
+    fast = json.loads(cli(*args, "--learning-rate", "0.5", "--format", "json").output)
+    lecture = json.loads(cli("update", "--format", "json").output)
     assert fast["weights"] == lecture["weights"] and out["weights"] != lecture["weights"]
-    assert "Bias before   0.1000" in run(*args, "--precision", "4").output
+    assert "Bias before   0.1000" in cli(*args, "--precision", "4").output
 
 
-def test_until_not_reached_is_exit_status_1():
-    result = run("train", "--epochs", "100", "--until", "0.001")
+def test_until_not_reached_is_exit_status_1(cli):
+    result = cli("train", "--epochs", "100", "--until", "0.001")
     assert result.exit_code == 1 and "Goal not reached" in result.output
-    assert "C(W) with mean" in run("train", "--help").output
+    assert "C(W) with mean" in cli("train", "--help").output
 
 
-def test_plot_checks_its_library_before_training(monkeypatch):
+def test_plot_checks_its_library_before_training(cli, monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     monkeypatch.setattr(network, "train", lambda *a, **k: pytest.fail("trained before checking the library"))
-    result = run("train", "--plot", "curve.png")
+    result = cli("train", "--plot", "curve.png")
     assert result.exit_code == 1 and "pip install 'nnstep[plot]'" in result.output
 
 
-def test_normalize_names_no_model_file(tmp_path):
-    message = one_line_error(run("normalize", "--data", _csv(tmp_path, "Y,X1\n0,1\n1,2\n")))
+def test_normalize_names_no_model_file(cli, tmp_path):
+    message = one_line_error(cli("normalize", "--data", _csv(tmp_path, "Y,X1\n0,1\n1,2\n")))
     assert "model file" not in message and "--targets" in message
 
 
@@ -371,10 +365,10 @@ def test_normalize_names_no_model_file(tmp_path):
 
 @pytest.mark.parametrize("command", ["forward", "backprop", "update", "gradcheck", "search"])
 @pytest.mark.parametrize("fmt", ["table", "json"])
-def test_overflow_is_refused_not_printed(tmp_path, command, fmt):
+def test_overflow_is_refused_not_printed(cli, tmp_path, command, fmt):
     args = files(tmp_path, data=DATA.replace("[0, -0.97, -0.80]", "[0, 1e308, 1e308]"))
     extra = ["--method", "gd", "--budget", "5"] if command == "search" else []
-    result = run(command, *args, *extra, "--format", fmt)
+    result = cli(command, *args, *extra, "--format", fmt)
     assert "inf" not in result.stdout.lower() and "nan" not in result.stdout.lower()
     assert "Warning" not in result.output
     if result.exit_code != 0:
@@ -383,16 +377,16 @@ def test_overflow_is_refused_not_printed(tmp_path, command, fmt):
         json.loads(result.stdout) if fmt == "json" else None
 
 
-def test_linear_output_overflow_and_normalize_overflow(tmp_path):
+def test_linear_output_overflow_and_normalize_overflow(cli, tmp_path):
     big = MODEL.replace("-0.2, 0.4", "-1e300, 1e300")
-    one_line_error(run("forward", *files(tmp_path, big), "--activation", "linear"), "overflow past ±1e308")
+    one_line_error(cli("forward", *files(tmp_path, big), "--activation", "linear"), "overflow past ±1e308")
     raw = lecture_file("raw.yaml").read_text().replace("[0, 2.0, 1.5]", "[0, 1e308, 1e308]")
     (tmp_path / "raw.yaml").write_text(raw)
-    one_line_error(run("normalize", "--data", tmp_path / "raw.yaml"), "values too large to normalize")
+    one_line_error(cli("normalize", "--data", tmp_path / "raw.yaml"), "values too large to normalize")
 
 
-def test_training_that_diverges_is_exit_status_1():
-    message = one_line_error(run("train", "--learning-rate", "1e308", "--epochs", "5"), "diverged", code=1)
+def test_training_that_diverges_is_exit_status_1(cli):
+    message = one_line_error(cli("train", "--learning-rate", "1e308", "--epochs", "5"), "diverged", code=1)
     assert len(message) < 200
 
 
@@ -412,39 +406,39 @@ def _interrupt_at(monkeypatch, epoch, action):
     monkeypatch.setattr(network, "train", train)
 
 
-def test_sigterm_stops_training_like_ctrl_c(tmp_path, monkeypatch):
+def test_sigterm_stops_training_like_ctrl_c(cli, tmp_path, monkeypatch):
     _interrupt_at(monkeypatch, 40, lambda: os.kill(os.getpid(), signal.SIGTERM))
     saved = tmp_path / "partial.yaml"
-    result = run("train", "--epochs", "5000", "--save", saved)
+    result = cli("train", "--epochs", "5000", "--save", saved)
     assert result.exit_code == 143
     assert "After 40 epochs" in result.output and "Interrupted (SIGTERM)" in result.output
     assert saved.exists() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
-def test_unwritable_save_and_plot_still_print_the_results(tmp_path, monkeypatch):
+def test_unwritable_save_and_plot_still_print_the_results(cli, tmp_path, monkeypatch):
     from nnstep.files import save
 
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(save, "save_model", full)
-    result = run("train", "--epochs", "3", "--save", tmp_path / "m.yaml")
+    result = cli("train", "--epochs", "3", "--save", tmp_path / "m.yaml")
     message = one_line_error(result, "--save", "No space left on device")
     assert "After 3 epochs" in result.stdout and message.startswith("Error:")
-    one_line_error(run("train", "--epochs", "3", "--save", ""), "expected a file name")
-    one_line_error(run("train", "--epochs", "3", "--save", tmp_path), "--save")
+    one_line_error(cli("train", "--epochs", "3", "--save", ""), "expected a file name")
+    one_line_error(cli("train", "--epochs", "3", "--save", tmp_path), "--save")
 
 
-def test_a_model_too_large_for_memory_is_refused_with_the_estimate(monkeypatch):
+def test_a_model_too_large_for_memory_is_refused_with_the_estimate(cli, monkeypatch):
     from nnstep.cli import common
 
     monkeypatch.setattr(common, "_available_memory", lambda: 1000)
-    one_line_error(run("train", "--epochs", "3"), "10 rows through layers [2, 3, 1] need about", "GB of memory")
+    one_line_error(cli("train", "--epochs", "3"), "10 rows through layers [2, 3, 1] need about", "GB of memory")
 
 
-def test_ctrl_c_before_any_epoch_is_one_line(monkeypatch):
+def test_ctrl_c_before_any_epoch_is_one_line(cli, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(network, "train", interrupted)
-    one_line_error(run("train", "--epochs", "3"), "Interrupted (Ctrl-C) before the first epoch", code=130)
+    one_line_error(cli("train", "--epochs", "3"), "Interrupted (Ctrl-C) before the first epoch", code=130)

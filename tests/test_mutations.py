@@ -8,15 +8,12 @@ import time
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nnstep.cli import main
 from nnstep.files.load import example_file
 
 SECONDS = 10  # per run; the lecture's files take well under one
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
 
 GOLDEN = """source: 002_e68551d982987509.txt
 example: lecture
@@ -183,7 +180,7 @@ def _alarm(signum, frame):
 @pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="needs SIGALRM for the time limit")
 @settings(max_examples=70, deadline=None, suppress_health_check=list(HealthCheck))
 @given(case=mutated())
-def test_mutated_files_are_honoured_or_refused_in_one_line(tmp_path_factory, case):
+def test_mutated_files_are_honoured_or_refused_in_one_line(cli, tmp_path_factory, case):
     name, content, command = case
     folder = tmp_path_factory.mktemp("mutated")
     path = folder / ("data.csv" if name == "csv" else f"{name}.yaml")
@@ -193,7 +190,7 @@ def test_mutated_files_are_honoured_or_refused_in_one_line(tmp_path_factory, cas
     signal.alarm(SECONDS)
     start = time.perf_counter()
     try:
-        result = CliRunner(env=ENV).invoke(main, args)
+        result = cli(*args)  # an unexpected exception fails the test with its traceback
     except _TooSlow:
         pytest.fail(f"nnstep {' '.join(args)} took more than {SECONDS} s")
     finally:

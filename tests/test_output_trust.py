@@ -8,20 +8,10 @@ import re
 from functools import cache
 
 import pytest
-from click.testing import CliRunner
 
-from nnstep.cli import main
 from nnstep.files.load import lecture_file, load_data, load_model
 from nnstep.labels import Precision
 from nnstep.worked.sheets import worked
-
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
-
-
-def run(*args, columns=80):
-    env = dict(ENV, COLUMNS=str(columns))
-    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
-
 
 # An independent reading of the printed lines ------------------------------------------------------
 
@@ -178,15 +168,15 @@ def test_shown_arithmetic_holds_under_other_conventions(overrides, step, round_t
         ),
     ],
 )
-def test_the_issues_lines_now_add_up(args, expected):
-    result = run(*args)
+def test_the_issues_lines_now_add_up(cli, args, expected):
+    result = cli(*args)
     assert result.exit_code == 0
     assert expected in result.output
 
 
-def test_hand_rounding_costs_add_up_to_the_printed_sum():
+def test_hand_rounding_costs_add_up_to_the_printed_sum(cli):
     # Σ of the printed hand-rounded costs of rows 1-10 (2 decimals) is the printed Σ
-    out = run("forward", "--show-work", "--round-intermediates", "2").output
+    out = cli("forward", "--show-work", "--round-intermediates", "2").output
     sum_line = " ".join(out.split("sum = ")[1].split())
     terms, total = sum_line.split(" = ")[0], sum_line.split(" = ")[1].split()[0]
     assert round(sum(float(t) for t in terms.split(" + ")), 2) == float(total)
@@ -213,8 +203,8 @@ COMMANDS = [
 
 @pytest.mark.parametrize("columns", [40, 52, 64, 80])
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
-def test_nothing_is_cut_or_wider_than_the_terminal(args, columns):
-    result = run(*args, columns=columns)
+def test_nothing_is_cut_or_wider_than_the_terminal(cli, args, columns):
+    result = cli(*args, env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
     assert "…" not in result.output
     too_wide = [line for line in result.output.splitlines() if len(line) > columns]
@@ -222,16 +212,16 @@ def test_nothing_is_cut_or_wider_than_the_terminal(args, columns):
 
 
 @pytest.mark.parametrize("columns", [40, 60])
-def test_a_narrow_terminal_splits_the_table_and_keeps_every_digit(columns):
-    out = run("backprop", columns=columns).output
+def test_a_narrow_terminal_splits_the_table_and_keeps_every_digit(cli, columns):
+    out = cli("backprop", env={"COLUMNS": str(columns)}).output
     assert "Step 5: Backpropagation (1/" in out
     # every Err and BPE of row 1, digit for digit (the slides' row 1: -0.015 -0.015 -0.008 0.18)
     for number in ["-0.015", "-0.008", "0.18", "-0.003", "-0.004", "-0.001", "0.025"]:
         assert f" {number}" in out
 
 
-def test_worked_formulas_wrap_between_terms_with_aligned_continuations():
-    lines = run("update", "--node", "IN1-H1", columns=40).output.splitlines()
+def test_worked_formulas_wrap_between_terms_with_aligned_continuations(cli):
+    lines = cli("update", "--node", "IN1-H1", env={"COLUMNS": str(40)}).output.splitlines()
     lines = lines[lines.index("w_IN1->H1 = w_IN1->H1") :]
     assert not any(re.match(r"^-?\d", line) for line in lines)  # rich did not have to break a line
     body = [line for line in lines if line.startswith(" ")]
@@ -258,47 +248,47 @@ def test_worked_formulas_wrap_between_terms_with_aligned_continuations():
         ("out.json", lambda t: t.lstrip().startswith("{")),
     ],
 )
-def test_output_takes_its_format_from_the_extension(tmp_path, name, check):
-    result = run("backprop", "--output", str(tmp_path / name))
+def test_output_takes_its_format_from_the_extension(cli, tmp_path, name, check):
+    result = cli("backprop", "--output", str(tmp_path / name))
     assert result.exit_code == 0, result.output
     assert check((tmp_path / name).read_text(encoding="utf-8"))
 
 
-def test_a_format_that_contradicts_the_extension_is_refused(tmp_path):
-    result = run("backprop", "--format", "latex", "--output", str(tmp_path / "out.svg"))
+def test_a_format_that_contradicts_the_extension_is_refused(cli, tmp_path):
+    result = cli("backprop", "--format", "latex", "--output", str(tmp_path / "out.svg"))
     assert result.exit_code == 2
     assert "--output" in result.output and "svg" in result.output and "latex" in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "out.svg").exists()
 
 
-def test_a_matching_format_or_an_unknown_extension_is_fine(tmp_path):
-    assert run("backprop", "--format", "markdown", "--output", str(tmp_path / "a.md")).exit_code == 0
-    assert run("backprop", "--format", "markdown", "--output", str(tmp_path / "a.out")).exit_code == 0
+def test_a_matching_format_or_an_unknown_extension_is_fine(cli, tmp_path):
+    assert cli("backprop", "--format", "markdown", "--output", str(tmp_path / "a.md")).exit_code == 0
+    assert cli("backprop", "--format", "markdown", "--output", str(tmp_path / "a.out")).exit_code == 0
     assert (tmp_path / "a.out").read_text(encoding="utf-8").startswith("**Step 5")
 
 
-def test_writing_to_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
+def test_writing_to_a_symlink_writes_its_target_and_keeps_the_link(cli, tmp_path):
     target = tmp_path / "real" / "table.md"
     target.parent.mkdir()
     target.write_text("old\n")
     link = tmp_path / "link.md"
     link.symlink_to(target)
-    assert run("backprop", "--output", str(link)).exit_code == 0
+    assert cli("backprop", "--output", str(link)).exit_code == 0
     assert link.is_symlink() and link.resolve() == target.resolve()
     assert target.read_text(encoding="utf-8").startswith("**Step 5")
     assert sorted(p.name for p in target.parent.iterdir()) == ["table.md"]  # no temporary file left
 
 
-def test_a_dangling_symlink_gets_its_target_created(tmp_path):
+def test_a_dangling_symlink_gets_its_target_created(cli, tmp_path):
     link = tmp_path / "link.txt"
     link.symlink_to(tmp_path / "new.txt")
-    assert run("forward", "--output", str(link)).exit_code == 0
+    assert cli("forward", "--output", str(link)).exit_code == 0
     assert link.is_symlink() and (tmp_path / "new.txt").read_text(encoding="utf-8").startswith("Steps 3-4")
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
-def test_a_fifo_is_written_directly_never_replaced(tmp_path):
+def test_a_fifo_is_written_directly_never_replaced(cli, tmp_path):
     import os
     import stat
     import threading
@@ -308,23 +298,23 @@ def test_a_fifo_is_written_directly_never_replaced(tmp_path):
     received = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
     reader.start()
-    assert run("forward", "--output", str(fifo)).exit_code == 0
+    assert cli("forward", "--output", str(fifo)).exit_code == 0
     reader.join(timeout=10)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert received and received[0].startswith("Steps 3-4")
 
 
-def test_a_device_is_written_directly_never_replaced():
+def test_a_device_is_written_directly_never_replaced(cli):
     import os
     import stat
 
     before = os.stat(os.devnull)
-    assert run("forward", "--output", os.devnull).exit_code == 0
+    assert cli("forward", "--output", os.devnull).exit_code == 0
     after = os.stat(os.devnull)
     assert stat.S_ISCHR(after.st_mode) and (before.st_ino, before.st_rdev) == (after.st_ino, after.st_rdev)
 
 
-def test_an_ordinary_file_is_still_replaced_atomically(tmp_path, monkeypatch):
+def test_an_ordinary_file_is_still_replaced_atomically(cli, tmp_path, monkeypatch):
     import os
 
     from nnstep.files import load
@@ -334,16 +324,16 @@ def test_an_ordinary_file_is_still_replaced_atomically(tmp_path, monkeypatch):
     renamed = []
     real_replace = os.replace
     monkeypatch.setattr(load.os, "replace", lambda a, b: (renamed.append((a, b)), real_replace(a, b)))
-    assert run("forward", "--output", str(out)).exit_code == 0
+    assert cli("forward", "--output", str(out)).exit_code == 0
     assert renamed and renamed[0][1] == out and out.read_text(encoding="utf-8").startswith("Steps 3-4")
 
 
-def test_save_through_a_symlink_keeps_the_link(tmp_path):
+def test_save_through_a_symlink_keeps_the_link(cli, tmp_path):
     target = tmp_path / "trained.yaml"
     target.write_text("old\n")
     link = tmp_path / "latest.yaml"
     link.symlink_to(target)
-    assert run("train", "--epochs", "2", "--save", str(link)).exit_code == 0
+    assert cli("train", "--epochs", "2", "--save", str(link)).exit_code == 0
     assert link.is_symlink() and "weights" in target.read_text(encoding="utf-8")
 
 
@@ -367,24 +357,24 @@ HELP = [
 
 
 @pytest.mark.parametrize("command", HELP, ids=lambda c: " ".join(c) or "nnstep")
-def test_every_help_fits_80_columns(command):
-    out = run(*command, "--help").output
+def test_every_help_fits_80_columns(cli, command):
+    out = cli(*command, "--help").output
     assert [line for line in out.splitlines() if len(line) > 80] == []
     assert "Example:" in out
 
 
-def test_update_help_speaks_of_the_models_conventions():
-    out = " ".join(run("update", "--help").output.split())
+def test_update_help_speaks_of_the_models_conventions(cli):
+    out = " ".join(cli("update", "--help").output.split())
     assert "as the model says" in out and "reduction: mean" in out and "online or minibatch" in out
 
 
-def test_mixed_activations_name_the_layer_of_each_slope():
-    out = run("backprop", "--activation", "tanh,sigmoid", "--show-work").output
+def test_mixed_activations_name_the_layer_of_each_slope(cli):
+    out = cli("backprop", "--activation", "tanh,sigmoid", "--show-work").output
     assert "f'(x) = 1 - f(x)^2 on layer 1" in out and "f'(x) = f(x)(1 - f(x)) on layer 2" in out
 
 
-def test_matrix_notation_keeps_j_for_the_total_cost():
-    out = run("forward", "--notation", "matrix", "--show-work").output
+def test_matrix_notation_keeps_j_for_the_total_cost(cli):
+    out = cli("forward", "--notation", "matrix", "--show-work").output
     assert "L_1 = 1/2 (a_ON - y_ON)^2" in out and "J = L_1 + ... + L_10" in out
     assert "C(W) = J / 10" in out and "J_1" not in out
 
@@ -402,75 +392,75 @@ def read_csv_as_pandas_would(text: str) -> tuple[list[str], list[list[str]]]:
     return header, body
 
 
-def test_csv_holds_one_table_that_pandas_reads():
-    result = run("forward", "--format", "csv")
+def test_csv_holds_one_table_that_pandas_reads(cli):
+    result = cli("forward", "--format", "csv")
     header, body = read_csv_as_pandas_would(result.stdout)
     assert header[:4] == ["#", "Y", "X₁", "X₂"] and len(body) == 10
     assert body[0][-1] == "0.02"  # row 1's cost, as the slide prints it
     assert "--table 2: Weights" in result.stderr
 
 
-def test_csv_table_chooses_another_table_and_excel_gets_a_bom():
-    result = run("update", "--format", "csv", "--table", "3", "--excel")
+def test_csv_table_chooses_another_table_and_excel_gets_a_bom(cli):
+    result = cli("update", "--format", "csv", "--table", "3", "--excel")
     assert result.stdout.startswith("\ufeff")
     header, body = read_csv_as_pandas_would(result.stdout[1:])
     assert header == ["row", "H₁", "H₂", "H₃", "ON"] and body[1][0] == "Bias after"
     assert result.stderr == ""
 
 
-def test_a_table_number_out_of_range_is_one_line():
-    result = run("update", "--format", "csv", "--table", "9")
+def test_a_table_number_out_of_range_is_one_line(cli):
+    result = cli("update", "--format", "csv", "--table", "9")
     assert result.exit_code == 2 and "--table: expected a table number from 1 to 3, got 9" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html", "latex"])
-def test_notes_keep_their_spacing(fmt):
-    out = run("forward", "--format", fmt).output
+def test_notes_keep_their_spacing(cli, fmt):
+    out = cli("forward", "--format", fmt).output
     gap = {"markdown": "1.55&nbsp;&nbsp; C(W)", "latex": r"1.55\quad C(W)", "html": "white-space:pre-wrap"}[fmt]
     assert gap in out
 
 
-def test_markdown_worked_formulas_are_mathematics():
-    out = run("backprop", "--node", "ON", "--format", "markdown").output
+def test_markdown_worked_formulas_are_mathematics(cli):
+    out = cli("backprop", "--node", "ON", "--format", "markdown").output
     assert "```" not in out
     assert r"&\approx 0.025 \quad \text{(exact: 0.02530)}" in out and out.count("$$") % 2 == 0
 
 
-def test_html_worked_formulas_are_mathml():
+def test_html_worked_formulas_are_mathml(cli):
     import xml.dom.minidom
 
-    out = run("forward", "--show-work", "--row", "2", "--round-intermediates", "2", "--format", "html").output
+    out = cli("forward", "--show-work", "--row", "2", "--round-intermediates", "2", "--format", "html").output
     xml.dom.minidom.parseString(out)  # well formed
     assert out.count('<math display="block">') > 10 and "<pre>" not in out
     assert "<mfrac><mn>1</mn><mn>2</mn></mfrac>" in out and "<mo>−</mo><mn>0.6</mn>" in out
 
 
-def test_json_keeps_unicode_as_it_is():
-    out = run("update", "--show-work", "--node", "ON", "--format", "json").output
+def test_json_keeps_unicode_as_it_is(cli):
+    out = cli("update", "--show-work", "--node", "ON", "--format", "json").output
     assert "α" in out and "\\u03b1" not in out
     json.loads(out)
 
 
-def test_svg_is_a_light_picture_without_web_fonts_and_anchored_numbers():
+def test_svg_is_a_light_picture_without_web_fonts_and_anchored_numbers(cli):
     import xml.dom.minidom
 
-    out = run("backprop", "--format", "svg").output
+    out = cli("backprop", "--format", "svg").output
     doc = xml.dom.minidom.parseString(out)
     assert "@font-face" not in out and "http" not in out.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert doc.getElementsByTagName("rect")[0].getAttribute("fill") == "#ffffff"
     cells = {t.firstChild.data: t for t in doc.getElementsByTagName("text") if t.firstChild}
     assert cells["-0.015"].getAttribute("text-anchor") == "end"  # right-aligned by the SVG itself
-    dark = run("backprop", "--format", "svg", "--dark").output
+    dark = cli("backprop", "--format", "svg", "--dark").output
     assert "<svg" in dark and "#ffffff" not in dark.split("<text")[0]
 
 
-def test_svg_draws_the_same_in_rsvg_convert(tmp_path):
+def test_svg_draws_the_same_in_rsvg_convert(cli, tmp_path):
     import shutil
     import subprocess
 
     if shutil.which("rsvg-convert") is None:
         pytest.skip("rsvg-convert is not installed")
-    assert run("backprop", "--output", str(tmp_path / "b.svg")).exit_code == 0
+    assert cli("backprop", "--output", str(tmp_path / "b.svg")).exit_code == 0
     done = subprocess.run(["rsvg-convert", "-o", str(tmp_path / "b.png"), str(tmp_path / "b.svg")], capture_output=True)
     assert done.returncode == 0 and (tmp_path / "b.png").read_bytes().startswith(b"\x89PNG")
 
@@ -524,11 +514,11 @@ def printed_numbers(text: str) -> set[str]:
 
 @needs_tex
 @pytest.mark.parametrize("args", LATEX_COMMANDS, ids=" ".join)
-def test_latex_compiles_fits_the_page_and_holds_every_number(tmp_path, args):
+def test_latex_compiles_fits_the_page_and_holds_every_number(cli, tmp_path, args):
     if "WIDE" in args:
         (tmp_path / "wide.yaml").write_text(WIDE_MODEL)
         args = [str(tmp_path / "wide.yaml") if a == "WIDE" else a for a in args]
-    source = run(*args, "--format", "latex").stdout
+    source = cli(*args, "--format", "latex").stdout
     log, pdf = compile_latex(tmp_path, source)
     overfull = [float(x) for x in re.findall(r"Overfull \\hbox \(([\d.]+)pt too wide", log)]
     assert [x for x in overfull if x > 1] == []
@@ -538,7 +528,7 @@ def test_latex_compiles_fits_the_page_and_holds_every_number(tmp_path, args):
     # differently, so for it the document's own numbers)
     wanted = printed_numbers(source.split(r"\begin{document}")[1])
     if args[0] != "verify":
-        assert run(*args, "--format", "table", "--output", str(tmp_path / "out.txt")).exit_code == 0
+        assert cli(*args, "--format", "table", "--output", str(tmp_path / "out.txt")).exit_code == 0
         wanted |= printed_numbers((tmp_path / "out.txt").read_text(encoding="utf-8"))
     found = "".join(pdf.replace("−", "-").split())
     missing = sorted(n for n in wanted if n not in found)
@@ -546,8 +536,8 @@ def test_latex_compiles_fits_the_page_and_holds_every_number(tmp_path, args):
 
 
 @needs_tex
-def test_a_latex_fragment_goes_into_a_beamer_frame(tmp_path):
-    fragment = run("update", "--show-work", "--node", "ON", "--format", "latex", "--fragment").stdout
+def test_a_latex_fragment_goes_into_a_beamer_frame(cli, tmp_path):
+    fragment = cli("update", "--show-work", "--node", "ON", "--format", "latex", "--fragment").stdout
     assert r"\documentclass" not in fragment and r"\begin{document}" not in fragment
     (tmp_path / "part.tex").write_text(fragment, encoding="utf-8")
     frame = "\n".join(
@@ -565,8 +555,8 @@ def test_a_latex_fragment_goes_into_a_beamer_frame(tmp_path):
     assert "0.613" in pdf.replace("−", "-")
 
 
-def test_latex_sets_formulas_as_mathematics_with_vector_fonts():
-    out = run("forward", "--show-work", "--format", "latex").stdout
+def test_latex_sets_formulas_as_mathematics_with_vector_fonts(cli):
+    out = cli("forward", "--show-work", "--format", "latex").stdout
     assert r"\usepackage{lmodern}" in out
     assert r"$\mathit{Cost}_{\mathrm{i}}$ = 1/2 ($\hat{y}_{i}$ $-$ $\mathit{y}_{\mathrm{i}}$)$^{2}$" in out
     assert r"\textasciicircum" not in out
@@ -583,10 +573,10 @@ def big_csv(tmp_path):
     return str(path)
 
 
-def test_rows_show_chosen_rows_of_a_large_data_set(big_csv):
-    plain = run("forward", "--data", big_csv, "--targets", "Y").output
+def test_rows_show_chosen_rows_of_a_large_data_set(cli, big_csv):
+    plain = cli("forward", "--data", big_csv, "--targets", "Y").output
     assert "--rows 1-5,9 shows chosen rows" in plain and "Output" not in plain
-    out = run("forward", "--data", big_csv, "--targets", "Y", "--rows", "1-5,9").output
+    out = cli("forward", "--data", big_csv, "--targets", "Y", "--rows", "1-5,9").output
     table = [line.split() for line in out.splitlines() if line[:2].strip().isdigit()]
     assert [r[0] for r in table][:6] == ["1", "2", "3", "4", "5", "9"]
     # row 9 of the file: Y = 0, X1 = (8 % 7) / 10 - 0.3 = -0.20, X2 = (8 % 5) / 10 - 0.2 = 0.10
@@ -594,11 +584,11 @@ def test_rows_show_chosen_rows_of_a_large_data_set(big_csv):
     assert "rows 1-5, 9 of 40 (--rows)" in out and "Σ = " in out  # Σ is still over all 40 rows
 
 
-def test_rows_work_for_backprop_and_train_and_are_checked(big_csv):
-    out = run("backprop", "--data", big_csv, "--targets", "Y", "--rows", "40").output
+def test_rows_work_for_backprop_and_train_and_are_checked(cli, big_csv):
+    out = cli("backprop", "--data", big_csv, "--targets", "Y", "--rows", "40").output
     assert "row 40 of 40 (--rows)" in out and "BPE ON" in out
-    out = run("train", "--epochs", "2", "--data", big_csv, "--targets", "Y", "--rows", "2-3").output
+    out = cli("train", "--epochs", "2", "--data", big_csv, "--targets", "Y", "--rows", "2-3").output
     assert "rows 2-3 of 40 (--rows)" in out
-    bad = run("forward", "--data", big_csv, "--targets", "Y", "--rows", "41")
+    bad = cli("forward", "--data", big_csv, "--targets", "Y", "--rows", "41")
     assert bad.exit_code == 2 and "--rows: expected row numbers from 1 to 40, got 41" in bad.output
-    assert run("forward", "--rows", "3-1").exit_code == 2
+    assert cli("forward", "--rows", "3-1").exit_code == 2

@@ -6,21 +6,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from click.testing import CliRunner
-
-from nnstep.cli import main
-
-ENV = {"COLUMNS": "80", "NO_COLOR": "1", "TERM": "dumb"}
-
-
-def run(*args):
-    return CliRunner(env=ENV).invoke(main, list(args))
 
 
 @pytest.fixture(scope="module")
-def lecture_page(tmp_path_factory):
+def lecture_page(cli, tmp_path_factory):
     path = tmp_path_factory.mktemp("page") / "lecture.html"
-    result = run("page", "--output", str(path))
+    result = cli("page", "--output", str(path))
     assert result.exit_code == 0, result.output
     return path.read_text(encoding="utf-8")
 
@@ -93,8 +84,8 @@ def test_the_data_is_json_with_the_worked_formulas_per_cell(lecture_page):
     assert any("= -0.415" in line for item in after_10 for line in item["lines"])  # slide 138, After 10 epochs
 
 
-def test_snapshots_none_and_json():
-    payload = json.loads(run("page", "--snapshots", "none", "--format", "json", "--row", "9").output)
+def test_snapshots_none_and_json(cli):
+    payload = json.loads(cli("page", "--snapshots", "none", "--format", "json", "--row", "9").output)
     assert [s["id"] for s in payload["steps"]] == ["weights", "forward", "backprop", "update"]
     assert payload["row"] == 9
 
@@ -108,6 +99,6 @@ def test_snapshots_none_and_json():
         (["--snapshots", "x"], "expected epoch numbers"),
     ],
 )
-def test_bad_requests(args, message):
-    result = run("page", *args)
+def test_bad_requests(cli, args, message):
+    result = cli("page", *args)
     assert result.exit_code == 2 and message in result.output

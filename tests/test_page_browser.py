@@ -6,9 +6,6 @@ missing (.ci/run installs them)."""
 import shutil
 
 import pytest
-from click.testing import CliRunner
-
-from nnstep.cli import main
 
 CHROMIUM = next(filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None)
 DRIVER = shutil.which("chromedriver")
@@ -31,9 +28,9 @@ pytestmark = pytest.mark.skipif(_missing() is not None, reason=str(_missing()))
 
 
 @pytest.fixture(scope="module")
-def page_url(tmp_path_factory):
+def page_url(cli, tmp_path_factory):
     path = tmp_path_factory.mktemp("page") / "lecture.html"
-    result = CliRunner().invoke(main, ["page", "--output", str(path)])
+    result = cli("page", "--output", str(path))
     assert result.exit_code == 0, result.output
     return path.as_uri()
 
