@@ -413,17 +413,17 @@ def test_worksheet_writes_every_version_into_a_directory(cli, tmp_path):
     assert (tmp_path / "worksheet.csv").read_text().count("\n") == 1 + 10 * 9 + 2
 
 
-def test_worksheet_output_with_a_trailing_slash_is_a_directory(tmp_path, monkeypatch):
+def test_worksheet_output_with_a_trailing_slash_is_a_directory(tmp_path, monkeypatch, cli):
     """The help's own example, `--output sheets/`, makes the directory and writes into it."""
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["worksheet", "--rows", "1", "--output", "sheets/"], env=ENV)
+    result = cli(*["worksheet", "--rows", "1", "--output", "sheets/"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "sheets").is_dir()
     assert sorted(p.name for p in (tmp_path / "sheets").iterdir())[0] == "worksheet.csv"
     (tmp_path / "plain").write_text("")
-    result = CliRunner().invoke(main, ["worksheet", "--rows", "1", "--output", "plain/x/"], env=ENV)
+    result = cli(*["worksheet", "--rows", "1", "--output", "plain/x/"])
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
-    result = CliRunner().invoke(main, ["worksheet", "--rows", "1", "--output", "one.csv"], env=ENV)
+    result = cli(*["worksheet", "--rows", "1", "--output", "one.csv"])
     assert (tmp_path / "one.csv").read_text().startswith("quantity,node,row,answer")
 
 
@@ -534,7 +534,7 @@ def test_follow_through_carries_across_blank_cells(tmp_path, lecture):
     assert verdicts["error H1"] == ("follows", result.first_wrong.cell)
 
 
-def test_answers_without_the_decimals_the_value_needs_are_wrong(tmp_path):
+def test_answers_without_the_decimals_the_value_needs_are_wrong(tmp_path, cli):
     """The hand calculation's -0.608, -0.613, -1.000, 0.614, 0.175 and 0.015 written with no
     decimals are not roundings a sheet accepts."""
     sheet = tmp_path / "z.csv"
@@ -542,7 +542,7 @@ def test_answers_without_the_decimals_the_value_needs_are_wrong(tmp_path):
         "quantity,node,row,answer\nweight_one_row,H1-ON,1,0\nbias_one_row,ON,1,0\nweight_one_row,IN1-H3,1,0\n"
         "input_sum,H1,1,1\nactivation,ON,1,1\ncost,,1,0\n"
     )
-    result = CliRunner().invoke(main, ["check", str(sheet), "--format", "json"], env=ENV)
+    result = cli(*["check", str(sheet), "--format", "json"])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["summary"] == {"correct": 0, "follows": 0, "wrong": 6, "blank": 0}
@@ -572,16 +572,16 @@ def test_an_answer_is_a_rounding_at_its_decimals(tmp_path, lecture, cell, answer
 
 
 @pytest.mark.parametrize("beside, missing", [("model.yaml", "data.yaml"), ("data.yaml", "model.yaml")])
-def test_a_sheet_beside_only_one_of_model_and_data_is_refused(tmp_path, beside, missing):
+def test_a_sheet_beside_only_one_of_model_and_data_is_refused(tmp_path, beside, missing, cli):
     (tmp_path / beside).write_text(Path(lecture_file(beside)).read_text())
     sheet = tmp_path / "s.csv"
     sheet.write_text("quantity,node,row,answer\ninput_sum,H1,1,0.614\n")
-    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    result = cli(*["check", str(sheet)])
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()
     assert str(sheet) in line and f"{missing} is not" in line
     option = "--data" if missing == "data.yaml" else "--model"
-    result = CliRunner().invoke(main, ["check", str(sheet), option, str(lecture_file(missing))], env=ENV)
+    result = cli(*["check", str(sheet), option, str(lecture_file(missing))])
     assert result.exit_code == 0, result.output
 
 
@@ -610,11 +610,11 @@ def test_the_first_wrong_cell_is_worked_with_the_mistake(lecture, name, mine, ri
     assert result.work_right.worked() == right
 
 
-def test_an_arithmetic_slip_shows_the_right_formula_and_what_was_written(lecture):
+def test_an_arithmetic_slip_shows_the_right_formula_and_what_was_written(lecture, cli):
     model, data, net = lecture
     result = check_sheet(net, read_sheet(LECTURE_SHEETS / "arithmetic.csv", model, len(data)))
     assert not result.mistake_shown
-    out = CliRunner().invoke(main, ["check", str(LECTURE_SHEETS / "arithmetic.csv")], env=ENV).output
+    out = cli(*["check", str(LECTURE_SHEETS / "arithmetic.csv")]).output
     assert "You wrote 0.7820." in out and "With your numbers:" not in out
 
 
@@ -683,15 +683,15 @@ def test_the_api_worksheet_takes_steps_as_the_command_does():
         (["--rows", "3-1"], "expected row numbers from 1 such as 1 or 1,2 or 1-3, got '3-1'"),
     ],
 )
-def test_worksheet_refuses_bad_rows_and_steps(args, message):
-    result = CliRunner().invoke(main, ["worksheet", *args], env=ENV)
+def test_worksheet_refuses_bad_rows_and_steps(args, message, cli):
+    result = cli(*["worksheet", *args])
     assert result.exit_code == 2 and message in result.output
 
 
-def test_a_header_only_sheet_is_refused_like_an_empty_one(tmp_path):
+def test_a_header_only_sheet_is_refused_like_an_empty_one(tmp_path, cli):
     sheet = tmp_path / "h.csv"
     sheet.write_text("quantity,node,row,answer\n\n")
-    result = CliRunner().invoke(main, ["check", str(sheet)], env=ENV)
+    result = cli(*["check", str(sheet)])
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()
     assert "empty sheet" in line
@@ -725,8 +725,8 @@ def test_explanations_use_the_tables_arrow(tmp_path, lecture):
 
 
 @pytest.mark.parametrize("step", ["weights", "update"])
-def test_diagram_refuses_a_row_where_the_step_has_none(step):
-    result = CliRunner().invoke(main, ["diagram", "--step", step, "--row", "2"], env=ENV)
+def test_diagram_refuses_a_row_where_the_step_has_none(step, cli):
+    result = cli(*["diagram", "--step", step, "--row", "2"])
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()
     assert "--row" in line and step in line

@@ -404,6 +404,6 @@ def test_an_interrupted_write_leaves_nothing_behind(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_one_row_is_refused_at_once():
-    result = CliRunner().invoke(main, ["exercise", "--seed", "5", "--rows", "1"], env=ENV)
+def test_one_row_is_refused_at_once(cli):
+    result = cli(*["exercise", "--seed", "5", "--rows", "1"])
     assert result.exit_code == 2 and "--rows" in result.output and "2<=x<=20" in result.output

@@ -168,14 +168,14 @@ def test_snapshots_after_the_goal_are_named_as_not_reached(cli):
     assert "Not reached, training stopped at epoch 7,492: snapshot 8,000." in out
 
 
-def test_a_resumed_model_says_how_many_updates_made_it(tmp_path):
+def test_a_resumed_model_says_how_many_updates_made_it(tmp_path, cli):
     """Adam resumed from 50 updates, 50 more: 100 in all, as its optimizer_state counts them;
     online updates are one per row (10 rows, 2 epochs: 20)."""
     first, second, online = tmp_path / "a50.yaml", tmp_path / "a100.yaml", tmp_path / "o.yaml"
-    assert run("train", "--optimizer", "adam", "--epochs", "50", "--save", str(first)).exit_code == 0
-    assert run("train", "--model", str(first), "--epochs", "50", "--save", str(second)).exit_code == 0
+    assert cli("train", "--optimizer", "adam", "--epochs", "50", "--save", str(first)).exit_code == 0
+    assert cli("train", "--model", str(first), "--epochs", "50", "--save", str(second)).exit_code == 0
     text = second.read_text()
     assert text.startswith("# Trained by nnstep: the weights after 50 more updates, 100 in all.\n")
     assert "steps: 100" in text
-    assert run("train", "--update", "online", "--epochs", "2", "--save", str(online)).exit_code == 0
+    assert cli("train", "--update", "online", "--epochs", "2", "--save", str(online)).exit_code == 0
     assert online.read_text().startswith("# Trained by nnstep: the weights after 20 updates (2 epochs).\n")
