@@ -14,7 +14,7 @@ import re
 import reprlib
 import stat
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -291,7 +291,7 @@ def _matrix(path: str | Path, key: str, value: Any, rows: int, cols: int) -> np.
     )
 
 
-def _name(path: str | Path, key: str, value: Any, known: Sequence[str]) -> str:
+def _name(path: str | Path, key: str, value: Any, known: Iterable[str]) -> str:
     """One of the known names (a dict's keys or a tuple)."""
     if not isinstance(value, str) or value not in known:
         raise InputError(path, key, f"expected one of {', '.join(known)}, got {_show(value)}")
@@ -592,7 +592,12 @@ def _umask() -> int:
 
 def write_atomically(path: str | Path, text: str) -> None:
     """Write `text` (UTF-8) to `path` atomically."""
-    replace_atomically(path, lambda f: f.write(text.encode("utf-8")))
+    data = text.encode("utf-8")
+
+    def write(f: BinaryIO) -> None:
+        f.write(data)
+
+    replace_atomically(path, write)
 
 
 def yaml_number(value: float) -> str:
@@ -713,6 +718,7 @@ def load_csv(path: str | Path, targets: Sequence[str] | None, model_file: bool =
                 table = None
     if table is None or table.shape[1] != len(columns) or not np.isfinite(table).all():
         _csv_problem(path, columns)
+    assert table is not None  # _csv_problem raises
     return Dataset(
         inputs=table[:, input_idx],
         targets=table[:, target_idx],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .. import network
 from ..dataset import Dataset
@@ -220,9 +220,10 @@ class Calculator:
     def __init__(self, model: Model | None, data: Dataset | None, epochs: set[int], afters: set[int]):
         self.data = data
         self.steps: dict[int, Step] = {}
-        self.models: dict[int, Model] = {0: model}
+        self.models: dict[int, Model] = {}
         if model is None or data is None:
             return
+        self.models[0] = model
         self.nodes = node_index(model.layers)
         self.nodes_per_layer = model.layers
         # one training run that keeps the epochs named: epoch e's records (the forward pass with the
@@ -245,12 +246,13 @@ class Calculator:
         return self.nodes[label]
 
     def value(self, e: Entry) -> float | int:
-        k, s = e.keys, self.steps.get(e.epoch)
-        q = e.quantity
+        k, q = e.keys, e.quantity
         if q == "grid_count":
             return GRID_POINTS ** int(k["dimensions"])
         if self.data is None:
             raise KeyError(f"quantity: {q} needs an example network (the file says example: none)")
+        # every epoch an entry names was computed (__init__); x, y, weight and bias need none
+        s = cast(Step, self.steps.get(e.epoch))
         row = k.get("row", 1) - 1
         if q in ("x", "y"):
             l, j = self._node(k["node"])
