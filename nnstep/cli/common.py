@@ -597,6 +597,15 @@ def _print_plain(blocks: tuple, blank_after_last: bool) -> bool:
     return True
 
 
+def terminal_width() -> int:
+    """The width the output is laid out for: COLUMNS, else the terminal's, else 80 (as rich takes it)."""
+    import os
+
+    from ..render import plain
+
+    return plain.rich_width(os.environ) or 80
+
+
 def _print_json(payload: dict) -> None:
     """JSON as the standard has it: a number that is not finite (NaN, Infinity) is refused, not written."""
     import json

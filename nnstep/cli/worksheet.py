@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import InputProblem, _inputs, _print, _print_json, _write, output_options
+from .common import InputProblem, _inputs, _print, _print_json, _write, output_options, terminal_width
 
 STEP_NAMES = ("forward", "cost", "backprop", "update")
 SUFFIXES = {".csv": "csv", ".md": "markdown", ".tex": "latex", ".html": "html", ".json": "json"}
@@ -193,7 +193,9 @@ def check(sheets, model_path, data_path, only_summary, fmt):
         blocks = (
             []
             if summary is not None and only_summary
-            else [b for r, (model, data) in zip(results, inputs) for b in check_blocks(r, model, data)]
+            else [
+                b for r, (model, data) in zip(results, inputs) for b in check_blocks(r, model, data, terminal_width())
+            ]
         )
         blocks += class_blocks(summary, compact=fmt == "table") if summary is not None else []
         _print(*blocks, blank_after_last=False)
