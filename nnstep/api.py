@@ -218,11 +218,13 @@ class Network:
     def diagram(self, step: str = "weights", row: int = 1, precision: int | None = None) -> Diagram:
         """The network drawn with the numbers of one step (`nnstep diagram`): weights, forward,
         backprop or update. Shows as SVG in Jupyter; `.svg()`, `.tikz()`, `.text()`, `.to_dict()`."""
+        from .dataset import row_out_of_range
         from .render import diagram as dg
         from .render.tables import precision_for
 
-        if not 1 <= row <= len(self.data):
-            raise ValueError(f"row: expected a row number from 1 to {len(self.data)}, got {row}")
+        problem = row_out_of_range(row, len(self.data))
+        if problem:
+            raise ValueError(f"row: {problem}")
         return Diagram(dg.diagram(self.model, self.data, step, row, precision_for(precision)))
 
     def page(self, row: int = 1, snapshots: Iterable[int] | None = None, title: str | None = None) -> str:

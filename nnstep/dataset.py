@@ -25,3 +25,13 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self.inputs)
+
+
+def row_out_of_range(rows: int | list[int], count: int) -> str | None:
+    """What is wrong with a row number (or a list of them, from 1) for a data set of `count` rows,
+    or None: "expected a row number from 1 to 10, got 11"."""
+    many = isinstance(rows, list)
+    worst = max(rows) if isinstance(rows, list) else rows
+    if 1 <= worst <= count:
+        return None
+    return f"expected {'row numbers' if many else 'a row number'} from 1 to {count:,}, got {worst:,}"

@@ -433,18 +433,21 @@ def work_options(f: Callable) -> Callable:
     return wrapper
 
 
-def _row_list(ctx, param, value):
-    """'1-5,9' -> [1, 2, 3, 4, 5, 9]."""
-    if value is None:
-        return None
-    rows: set[int] = set()
+def parse_rows(value: str) -> list[int]:
+    """'1-5,9' -> [1, 2, 3, 4, 5, 9], in the order given, each row once (click.BadParameter if not)."""
+    rows: list[int] = []
     for part in value.split(","):
         match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
         first, last = (int(match.group(1)), int(match.group(2) or match.group(1))) if match else (0, 0)
         if first < 1 or last < first:
-            raise click.BadParameter(f"expected row numbers from 1 and ranges such as 1-5,9, got {value!r}")
-        rows.update(range(first, last + 1))
-    return sorted(rows)
+            raise click.BadParameter(f"expected row numbers from 1 such as 1 or 1,2 or 1-3, got {value!r}")
+        rows += range(first, last + 1)
+    return list(dict.fromkeys(rows))
+
+
+def _row_list(ctx, param, value):
+    """'1-5,9' -> [1, 2, 3, 4, 5, 9] (sorted)."""
+    return None if value is None else sorted(parse_rows(value))
 
 
 def rows_option(f: Callable) -> Callable:
@@ -457,9 +460,18 @@ def rows_option(f: Callable) -> Callable:
     )(f)
 
 
+def _check_row(row: int | list[int], data, option: str = "--row") -> None:
+    """A row number (or list of them) of `option` within the data (dataset.row_out_of_range)."""
+    from ..dataset import row_out_of_range
+
+    problem = row_out_of_range(row, len(data))
+    if problem:
+        raise InputProblem(f"{option}: {problem}")
+
+
 def _check_rows(rows: list[int] | None, data) -> list[int] | None:
-    if rows is not None and rows[-1] > len(data):
-        raise InputProblem(f"--rows: expected row numbers from 1 to {len(data):,}, got {rows[-1]:,}")
+    if rows is not None:
+        _check_row(rows, data, "--rows")
     return rows
 
 
@@ -495,8 +507,7 @@ def _show_work(step: str, model, data, precision, fmt, work) -> None:
                 f"--show-work: the worked update is the lecture's full-batch gradient descent; "
                 f"this model uses {different} (nnstep update shows its numbers)"
             )
-    if row > len(data):
-        raise InputProblem(f"--row: expected a row number from 1 to {len(data)}, got {row}")
+    _check_row(row, data)
     if precision is None and round_to is not None:
         p = Precision.uniform(round_to, trim_given=True)
     else:

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import click
 
-from .common import InputProblem, _print_json, _write, common_options
+from .common import InputProblem, _check_row, _print_json, _write, common_options
 
 DIAGRAM_FILES = {".svg": "SVG", ".tex": "TikZ for LaTeX", ".png": "PNG", ".txt": "text"}
-
-
-def _row_in_data(row: int, data) -> None:
-    if row > len(data):
-        raise InputProblem(f"--row: expected a row number from 1 to {len(data)}, got {row}")
 
 
 def _output_of(fmt: str) -> tuple[Path | None, str]:
@@ -91,7 +86,7 @@ def diagram(model, data, precision, fmt, step, row):
     if row is not None and step in ("weights", "update"):
         raise InputProblem(f"--row: --step {step} shows no row (--row is for forward and backprop)")
     row = 1 if row is None else row
-    _row_in_data(row, data)
+    _check_row(row, data)
     output, kind = _output_of(fmt)
     d = dg.diagram(model, data, step, row, precision_for(precision))
     if kind == "json":
@@ -145,7 +140,7 @@ def page(model, data, precision, fmt, row, snapshots, title):
         raise InputProblem("--output: expected a file name ending in .html, e.g. --output lecture.html")
     if fmt not in ("table", "html", "json"):
         raise InputProblem(f"--format {fmt}: a page is HTML (--output FILE.html), or json for its data")
-    _row_in_data(row, data)
+    _check_row(row, data)
     shots = pg.SNAPSHOTS if snapshots is None else snapshots
     try:
         if fmt == "json":

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import InputProblem, _inputs, _print, _print_json, _write, output_options, terminal_width
+from .common import InputProblem, _inputs, _print, _print_json, _write, output_options, parse_rows, terminal_width
 
 STEP_NAMES = ("forward", "cost", "backprop", "update")
 SUFFIXES = {".csv": "csv", ".md": "markdown", ".tex": "latex", ".html": "html", ".json": "json"}
@@ -20,16 +20,8 @@ def _steps(ctx, param, value):
 
 
 def _row_list(ctx, param, value):
-    """'1', '1,2' or '1-3' -> [1, 2, 3] (teach.worksheet.cells checks them against the data)."""
-    if value is None:
-        return None
-    rows: list[int] = []
-    for part in value.split(","):
-        first, _, last = part.strip().partition("-")
-        if not first.isdigit() or (last and not last.isdigit()) or int(first) < 1 or int(last or first) < int(first):
-            raise click.BadParameter(f"expected row numbers from 1 such as 1 or 1,2 or 1-3, got {value!r}")
-        rows += range(int(first), int(last or first) + 1)
-    return list(dict.fromkeys(rows))
+    """'1', '1,2' or '1-3' -> [1, 2, 3] in the order given (teach.worksheet.cells checks them against the data)."""
+    return None if value is None else parse_rows(value)
 
 
 _model_option = click.option(

@@ -1,0 +1,24 @@
+"""One parser and one check for row lists, list options and shared payloads (by hand-written cases)."""
+
+from __future__ import annotations
+
+import click
+import pytest
+
+from nnstep.cli.common import _row_list, parse_rows
+from nnstep.dataset import row_out_of_range
+
+
+def test_row_lists_keep_order_or_sort_with_one_parser():
+    assert parse_rows("9,1-3,2") == [9, 1, 2, 3]
+    assert _row_list(None, None, "9,1-3,2") == [1, 2, 3, 9]
+    for bad in ("0", "3-1", "a", "1,,2"):
+        with pytest.raises(click.BadParameter, match="expected row numbers from 1 such as 1 or 1,2 or 1-3"):
+            parse_rows(bad)
+
+
+def test_one_range_check_for_a_row_and_a_list():
+    assert row_out_of_range(10, 10) is None and row_out_of_range([1, 10], 10) is None
+    assert row_out_of_range(11, 10) == "expected a row number from 1 to 10, got 11"
+    assert row_out_of_range(0, 10) == "expected a row number from 1 to 10, got 0"
+    assert row_out_of_range([2, 1_001], 1_000) == "expected row numbers from 1 to 1,000, got 1,001"
