@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import click
 import pytest
 
@@ -22,3 +24,13 @@ def test_one_range_check_for_a_row_and_a_list():
     assert row_out_of_range(11, 10) == "expected a row number from 1 to 10, got 11"
     assert row_out_of_range(0, 10) == "expected a row number from 1 to 10, got 0"
     assert row_out_of_range([2, 1_001], 1_000) == "expected row numbers from 1 to 1,000, got 1,001"
+
+
+def test_snapshots_take_thousands_separators_as_epochs_do(cli):
+    """--snapshots 1,8'000 and 1,8_000 are --snapshots 1,8000 (commas separate the list)."""
+    plain = json.loads(cli.ok("train", "--snapshots", "1,3000", "--format", "json"))
+    for value in ("1,3'000", "1,3_000"):
+        same = json.loads(cli.ok("train", "--snapshots", value, "--format", "json"))
+        assert [s["epoch"] for s in same["snapshots"]] == [1, 3000] and same == plain
+    assert json.loads(cli.ok("train", "--epochs", "3'000", "--format", "json"))["epochs"] == 3000
+    assert "'--snapshots'" in cli.usage_error("train", "--snapshots", "1,30'00")

@@ -67,6 +67,16 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
+def whole_number(text: str, separators: str = ",'_") -> int:
+    """'8000', '8,000', "8'000" or '8_000' -> 8000 (thousands in groups of three, by any of
+    `separators`); ValueError if not."""
+    text = text.strip()
+    groups = rf"\d{{1,3}}(?:[{re.escape(separators)}]\d{{3}})+|" if separators else ""
+    if not re.fullmatch(rf"[-+]?(?:{groups}\d+)", text) or len(text) > 30:
+        raise ValueError(text)
+    return int(re.sub(r"[,'_]", "", text))
+
+
 class WholeNumber(click.ParamType):
     """A whole number as the slides print it: 8000, 8,000, 8'000 or 8_000; at least `least`."""
 
@@ -80,9 +90,10 @@ class WholeNumber(click.ParamType):
             number = value
         else:
             text = str(value).strip()
-            if not re.fullmatch(r"[-+]?(?:\d{1,3}(?:[,'_]\d{3})+|\d+)", text) or len(text) > 30:
+            try:
+                number = whole_number(text)
+            except ValueError:
                 self.fail(f"expected a whole number such as 8000 or 8,000, got {text[:30]!r}", param, ctx)
-            number = int(re.sub(r"[,'_]", "", text))
         if number < self.least:
             self.fail(f"expected a whole number of at least {self.least}, got {number}", param, ctx)
         return number

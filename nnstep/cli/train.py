@@ -17,6 +17,7 @@ from .common import (
     _writable_file,
     common_options,
     rows_option,
+    whole_number,
 )
 
 
@@ -30,7 +31,7 @@ def _epoch_list(ctx, param, value):
     if value is None:
         return ()
     try:
-        epochs = sorted({int(v.replace("_", "").replace(",", "")) for v in value.split(",") if v.strip()})
+        epochs = sorted({whole_number(v, "'_") for v in value.split(",") if v.strip()})
     except ValueError:
         raise click.BadParameter(f"expected epoch numbers separated by commas, e.g. 1,10,100, got {value!r}") from None
     if not epochs or epochs[0] < 1:
