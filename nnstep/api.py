@@ -300,15 +300,7 @@ def load(
     e.g. load("model.yaml", "data.yaml", activation="tanh", learning_rate=0.1)."""
     from .files import load as files
 
-    model_path = Path(model) if model is not None else files.lecture_file("model.yaml")
-    data_path = Path(data) if data is not None else files.lecture_file("data.yaml")
-    wanted = list(targets) if targets is not None else None
-    if wanted is None and data_path.suffix.lower() == ".csv":
-        wanted = files.model_targets(model_path)
-    m = files.load_model(model_path, _conventions(conventions))
-    d = files.load_data(data_path, wanted)
-    files.check_fit(m, d, model_path, data_path)
-    return Network(m, d)
+    return Network(*files.load_inputs(model, data, _conventions(conventions), targets))
 
 
 def lecture(**conventions: Any) -> Network:

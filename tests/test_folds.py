@@ -34,3 +34,23 @@ def test_snapshots_take_thousands_separators_as_epochs_do(cli):
         assert [s["epoch"] for s in same["snapshots"]] == [1, 3000] and same == plain
     assert json.loads(cli.ok("train", "--epochs", "3'000", "--format", "json"))["epochs"] == 3000
     assert "'--snapshots'" in cli.usage_error("train", "--snapshots", "1,30'00")
+
+
+def test_the_cli_and_the_api_load_through_one_function(tmp_path):
+    """files.load.load_inputs: the lecture's files by default, a CSV's targets from the model file."""
+    import numpy as np
+
+    from nnstep import api
+    from nnstep.files.load import lecture_file, load_inputs
+
+    model, data = load_inputs(None, None)
+    assert model.layers == (2, 3, 1) and len(data) == 10
+    assert data.inputs[0].tolist() == [-0.97, -0.8] and data.targets[0].tolist() == [0]  # row 1 of the slides
+    csv = tmp_path / "d.csv"
+    csv.write_text("Y,X1,X2\n0,0.4,0.7\n")
+    yaml = tmp_path / "m.yaml"
+    yaml.write_text(lecture_file("model.yaml").read_text() + "targets: [Y]\n")
+    m, d = load_inputs(yaml, csv)
+    assert d.inputs.tolist() == [[0.4, 0.7]] and d.target_names == ("Y",)
+    net = api.load(yaml, csv)
+    assert np.array_equal(net.data.inputs, d.inputs) and np.array_equal(net.model.weights[0], m.weights[0])

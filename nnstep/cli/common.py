@@ -125,25 +125,30 @@ def _writable_file(ctx, param, value):
 def _inputs(model_path: Path | None, data_path: Path | None, overrides=None, trainable=False, targets=None):
     """Load and check the model and data files (the lecture's when not given). A CSV data file's
     target columns come from --targets, else from the model file's `targets`."""
-    from ..files import load as files
-    from ..files.load import InputError, lecture_file
+    from ..files.load import InputError, check_trainable, input_paths, load_inputs
 
-    model_path = model_path or lecture_file("model.yaml")
-    data_path = data_path or lecture_file("data.yaml")
+    model_path, data_path = input_paths(model_path, data_path)
     try:
-        if targets is None and data_path.suffix.lower() == ".csv":
-            targets = files.model_targets(model_path)
-        model, data = files.load_model(model_path, overrides), files.load_data(data_path, targets)
-        files.check_fit(model, data, model_path, data_path)
+        model, data = load_inputs(model_path, data_path, overrides, targets)
         _check_memory(model, data, data_path)
         if trainable:
-            files.check_trainable(model, model_path)
+            check_trainable(model, model_path)
     except InputError as exc:
-        key = re.split(r"[.\[]", exc.key or "")[0]
-        if overrides and key in overrides and exc.path == str(model_path):
-            raise InputProblem(f"{OPTION_OF_KEY[key]}: {exc.detail}") from None
+        if overrides and input_key(exc) in overrides and exc.path == str(model_path):
+            raise option_problem(exc) from None
         raise InputProblem(str(exc)) from None
     return model, data
+
+
+def input_key(exc) -> str:
+    """The top-level key of a files.load.InputError: 'layers' of 'layers[1]', 'lambda_' of 'lambda_.x'."""
+    return re.split(r"[.\[]", exc.key or "")[0]
+
+
+def option_problem(exc) -> InputProblem:
+    """A files.load.InputError about a convention given as an option, told as that option's problem."""
+    key = input_key(exc)
+    return InputProblem(f"{OPTION_OF_KEY.get(key, '--' + key)}: {exc.detail}")
 
 
 def _available_memory() -> int | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import CONVENTIONS, OPTION_OF_KEY, InputProblem, _print, _print_json, convention_options
+from .common import CONVENTIONS, InputProblem, _print, _print_json, convention_options, option_problem
 
 
 def _layers(ctx, param, value):
@@ -24,8 +24,7 @@ def _template(layers: list[int], overrides: dict):
     try:
         return template(layers, overrides)
     except InputError as exc:
-        key = (exc.key or "").split(".")[0].split("[")[0]
-        raise InputProblem(f"{OPTION_OF_KEY.get(key, '--' + key)}: {exc.detail}") from None
+        raise option_problem(exc) from None
 
 
 NEGATED = {"--update-biases": "--freeze-biases", "--regularize-biases": "--exempt-biases"}

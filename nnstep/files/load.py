@@ -772,3 +772,29 @@ def model_targets(path: str | Path) -> list[str] | None:
     if targets is not None and (not isinstance(targets, list) or not all(isinstance(t, str) for t in targets)):
         raise InputError(path, "targets", f"expected a list of column names, got {_show(targets)}")
     return targets
+
+
+def input_paths(model: str | Path | None, data: str | Path | None) -> tuple[Path, Path]:
+    """The model and data files to read: the lecture's where one is not given."""
+    return (
+        Path(model) if model is not None else lecture_file("model.yaml"),
+        Path(data) if data is not None else lecture_file("data.yaml"),
+    )
+
+
+def load_inputs(
+    model: str | Path | None,
+    data: str | Path | None,
+    overrides: dict[str, Any] | None = None,
+    targets: Iterable[str] | None = None,
+) -> tuple[Model, Dataset]:
+    """Step 1: a model file and a data file, read and checked to fit each other (the lecture's
+    where one is not given). A CSV data file's target columns are `targets`, else the model
+    file's `targets`."""
+    model_path, data_path = input_paths(model, data)
+    wanted = list(targets) if targets is not None else None
+    if wanted is None and data_path.suffix.lower() == ".csv":
+        wanted = model_targets(model_path)
+    m, d = load_model(model_path, overrides), load_data(data_path, wanted)
+    check_fit(m, d, model_path, data_path)
+    return m, d
