@@ -109,55 +109,39 @@ class Network:
 
         fp = forward(self.model, self.data.inputs)
         c = cost(self.model, fp, self.data.targets)
-        blocks = views.forward_views(
-            self.model, self.data, fp, c, precision_for(precision), "Steps 3-4: Forward pass and cost"
-        )
+        blocks = views.forward_views(self.model, self.data, fp, c, precision_for(precision), views.FORWARD_TITLE)
         return Result(step_json(self.model, fp, c), tuple(blocks), "nnstep forward", self, (fp, c))
 
     def backprop(self, precision: int | None = None, per_row: bool = False) -> Result:
         """Step 5: the errors and BPEs of every node and row, and the gradients (`nnstep backprop`);
         with `per_row` also each row's gradients before they are summed (`--per-row`)."""
         from .render import views
-        from .render.report import per_row_json, step_json
+        from .render.report import backprop_json
         from .render.tables import precision_for
 
         s = self._step()
         blocks = views.backprop_views(self.model, self.data, s, precision_for(precision), per_row)
-        extra = per_row_json(self.model, s.forward, s.backward) if per_row else {}
-        payload = step_json(self.model, s.forward, s.cost, s.backward, **extra)
-        return Result(payload, tuple(blocks), "nnstep backprop", self, s)
+        return Result(backprop_json(self.model, s, per_row), tuple(blocks), "nnstep backprop", self, s)
 
     def update(self, precision: int | None = None) -> Result:
         """Step 6: one epoch's update of every weight and bias (`nnstep update`)."""
         from .render import views
-        from .render.report import step_json
-        from .render.tables import precision_for, weights_table
+        from .render.report import update_json
+        from .render.tables import precision_for
 
         s = self._step()
-        p = precision_for(precision)
-        blocks = [
-            weights_table(self.model.layers, self.model.weights, p, "Step 2: Weights before the update"),
-            *views.update_views(self.model, s, p, len(self.data)),
-        ]
-        payload = step_json(s.updated, s.forward, s.cost, s.backward)
-        return Result(payload, tuple(blocks), "nnstep update", Network(s.updated, self.data), s)
+        blocks = views.update_step_views(self.model, s, precision_for(precision), len(self.data))
+        return Result(update_json(s), tuple(blocks), "nnstep update", Network(s.updated, self.data), s)
 
     def step(self) -> Result:
         """Steps 3-6 at once, as the bare `nnstep` shows them."""
         from .labels import Precision
         from .render import views
-        from .render.report import step_json
+        from .render.report import update_json
 
         s = self._step()
-        p = Precision.slides()
-        m, d = self.model, self.data
-        blocks = [
-            *views.forward_views(m, d, s.forward, s.cost, p, "Steps 3-4: Forward pass and cost"),
-            *views.backprop_views(m, d, s, p),
-            *views.update_views(m, s, p, len(d)),
-        ]
-        payload = step_json(s.updated, s.forward, s.cost, s.backward)
-        return Result(payload, tuple(blocks), "nnstep", Network(s.updated, d), s)
+        blocks = views.step_views(self.model, self.data, s, Precision.slides())
+        return Result(update_json(s), tuple(blocks), "nnstep", Network(s.updated, self.data), s)
 
     def train(
         self,
@@ -186,18 +170,21 @@ class Network:
         """A blank worksheet (`nnstep worksheet`): `.to_dict()` is its JSON ({"cells": [...]}), the
         display its printable tables; `result.csv` is the CSV to fill in. `steps`: names or
         'forward,cost'; `rows`: row numbers from 1. A bad step or row is a ValueError."""
+        from .render.report import cells_json
         from .render.worksheet import blank_text, layout
         from .teach.worksheet import cells, sheet_csv
 
         chosen = cells(self.model, len(self.data), steps, None if rows is None else list(rows))
         blocks = layout(self.model, self.data, chosen, blank_text)
-        payload = {"cells": [c.to_dict() for c in chosen]}
-        return WorksheetResult(payload, tuple(blocks), "nnstep worksheet", self, chosen, csv=sheet_csv(chosen))
+        return WorksheetResult(
+            cells_json(chosen), tuple(blocks), "nnstep worksheet", self, chosen, csv=sheet_csv(chosen)
+        )
 
     def check(self, *sheets: str | Path) -> Result:
         """Mark filled-in worksheets (`nnstep check SHEET...` with this network's model and data):
         one sheet's `.to_dict()` is its JSON; several give {"sheets": [...], "class": {...}}."""
         from .render.classroom import class_blocks
+        from .render.report import check_json
         from .render.worksheet import check_blocks
         from .teach.check import Net, check_sheet
         from .teach.classroom import summarize
@@ -211,9 +198,8 @@ class Network:
         if len(results) == 1:
             return Result(results[0].to_dict(), tuple(blocks), "nnstep check", self, results[0])
         summary = summarize(results)
-        payload = {"sheets": [{"path": r.path, **r.to_dict()} for r in results], "class": summary.to_dict()}
         blocks += class_blocks(summary, compact=True)
-        return Result(payload, tuple(blocks), "nnstep check", self, results)
+        return Result(check_json(results, summary), tuple(blocks), "nnstep check", self, results)
 
     def diagram(self, step: str = "weights", row: int = 1, precision: int | None = None) -> Diagram:
         """The network drawn with the numbers of one step (`nnstep diagram`): weights, forward,

@@ -54,3 +54,22 @@ def test_the_cli_and_the_api_load_through_one_function(tmp_path):
     assert d.inputs.tolist() == [[0.4, 0.7]] and d.target_names == ("Y",)
     net = api.load(yaml, csv)
     assert np.array_equal(net.data.inputs, d.inputs) and np.array_equal(net.model.weights[0], m.weights[0])
+
+
+@pytest.mark.parametrize("step", ["forward", "backprop", "update"])
+def test_the_cli_and_the_api_show_one_step_alike(cli, step):
+    """The CLI's and the API's payloads and tables of a step come from the same functions."""
+    from nnstep import api
+
+    result = getattr(api.lecture(), step)()
+    assert json.loads(cli.ok(step, "--format", "json")) == json.loads(json.dumps(result.to_dict()))
+    shown = cli.ok(step, "--format", "markdown")
+    for line in result._repr_markdown_().splitlines():
+        assert line in shown
+
+
+def test_the_bare_command_and_step_show_steps_3_to_6_alike(cli):
+    from nnstep import api
+
+    result = api.lecture().step()
+    assert json.loads(cli.ok("--format", "json")) == json.loads(json.dumps(result.to_dict()))

@@ -105,17 +105,12 @@ def main(ctx: click.Context, fmt: str, model_path: Path | None, data_path: Path 
 
     s = _step(model, data)
     if fmt == "json":
-        from ..render.report import step_json
+        from ..render.report import update_json
 
-        return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
-    p = precision_for(precision)
+        return _print_json(update_json(s))
     from ..render import views
 
-    _print(
-        *views.forward_views(model, data, s.forward, s.cost, p, "Steps 3-4: Forward pass and cost"),
-        *views.backprop_views(model, data, s, p),
-        *views.update_views(model, s, p, len(data)),
-    )
+    _print(*views.step_views(model, data, s, precision_for(precision)))
 
 
 def _register() -> None:

@@ -51,8 +51,9 @@ def forward(model, data, precision, fmt, work, rows):
         return _print_json(step_json(model, fp, c))
     from ..render import views
 
-    title = "Steps 3-4: Forward pass and cost"
-    _print(*views.forward_views(model, data, fp, c, precision_for(precision), title, _check_rows(rows, data)))
+    _print(
+        *views.forward_views(model, data, fp, c, precision_for(precision), views.FORWARD_TITLE, _check_rows(rows, data))
+    )
 
 
 @click.command()
@@ -85,10 +86,9 @@ def backprop(model, data, precision, fmt, work, per_row, rows):
 
     s = _step(model, data)
     if fmt == "json":
-        from ..render.report import per_row_json, step_json
+        from ..render.report import backprop_json
 
-        extra = per_row_json(model, s.forward, s.backward) if per_row else {}
-        return _print_json(step_json(model, s.forward, s.cost, s.backward, **extra))
+        return _print_json(backprop_json(model, s, per_row))
     from ..render import views
 
     _print(*views.backprop_views(model, data, s, precision_for(precision), per_row, _check_rows(rows, data)))
@@ -116,17 +116,13 @@ def update(model, data, precision, fmt, work):
     """
     if work is not None:
         return _show_work("update", model, data, precision, fmt, work)
-    from ..render.tables import precision_for, weights_table
+    from ..render.tables import precision_for
 
     s = _step(model, data)
     if fmt == "json":
-        from ..render.report import step_json
+        from ..render.report import update_json
 
-        return _print_json(step_json(s.updated, s.forward, s.cost, s.backward))
-    p = precision_for(precision)
+        return _print_json(update_json(s))
     from ..render import views
 
-    _print(
-        weights_table(model.layers, model.weights, p, "Step 2: Weights before the update"),
-        *views.update_views(model, s, p, len(data)),
-    )
+    _print(*views.update_step_views(model, s, precision_for(precision), len(data)))

@@ -93,7 +93,9 @@ def worksheet(model_path, data_path, steps, rows, fmt, output):
         if kind == "json":
             import json
 
-            return json.dumps({"cells": [c.to_dict() for c in chosen]}, indent=2) + "\n"
+            from ..render.report import cells_json
+
+            return json.dumps(cells_json(chosen), indent=2) + "\n"
         from ..render import exercise as printable
         from ..render.export import ANSWER_BOX, export
         from ..render.worksheet import layout
@@ -177,7 +179,9 @@ def check(sheets, model_path, data_path, only_summary, fmt):
         if summary is None:
             _print_json(results[0].to_dict())
         else:
-            _print_json({"sheets": [{"path": r.path, **r.to_dict()} for r in results], "class": summary.to_dict()})
+            from ..render.report import check_json
+
+            _print_json(check_json(results, summary))
     else:
         from ..render.classroom import class_blocks
         from ..render.worksheet import check_blocks

@@ -81,6 +81,27 @@ def step_json(
     return out
 
 
+def backprop_json(model: Model, s, per_row: bool = False) -> dict[str, Any]:
+    """nnstep backprop's JSON (Step 5): with `per_row` also each row's gradients before the sum."""
+    extra = per_row_json(model, s.forward, s.backward) if per_row else {}
+    return step_json(model, s.forward, s.cost, s.backward, **extra)
+
+
+def update_json(s) -> dict[str, Any]:
+    """nnstep update's (and the bare nnstep's) JSON: Steps 3-6 with the weights after the update."""
+    return step_json(s.updated, s.forward, s.cost, s.backward)
+
+
+def cells_json(cells) -> dict[str, Any]:
+    """A blank worksheet's JSON: {"cells": [...]}."""
+    return {"cells": [c.to_dict() for c in cells]}
+
+
+def check_json(results, summary) -> dict[str, Any]:
+    """Several marked worksheets' JSON: each sheet's marks with its path, and the class summary."""
+    return {"sheets": [{"path": r.path, **r.to_dict()} for r in results], "class": summary.to_dict()}
+
+
 def train_json(result) -> dict[str, Any]:
     """`nnstep train`'s JSON: epoch N's records with the weights after N updates, the goal epoch,
     Sigma of every epoch, and the records of each snapshot."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 TABLE_ROWS = 25  # above this many rows, a table of every row gives way to a summary line
 
+FORWARD_TITLE = "Steps 3-4: Forward pass and cost"
 METHOD_NAMES = {"grid": "grid", "random": "random", "gd": "gradient descent"}
 
 
@@ -133,6 +134,25 @@ def update_views(model, s, p, rows):
         if model.has_biases
         else None,
         *state_tables(s.updated, p, "after the update"),
+    ]
+
+
+def update_step_views(model, s, p, rows: int) -> list:
+    """nnstep update (Step 6): the weights before the update, then the update itself."""
+    from .tables import weights_table
+
+    return [
+        weights_table(model.layers, model.weights, p, "Step 2: Weights before the update"),
+        *update_views(model, s, p, rows),
+    ]
+
+
+def step_views(model, data, s, p) -> list:
+    """The bare nnstep: Steps 3-4 (forward pass and cost), 5 (backpropagation) and 6 (update)."""
+    return [
+        *forward_views(model, data, s.forward, s.cost, p, FORWARD_TITLE),
+        *backprop_views(model, data, s, p),
+        *update_views(model, s, p, len(data)),
     ]
 
 
