@@ -73,3 +73,17 @@ def test_the_bare_command_and_step_show_steps_3_to_6_alike(cli):
 
     result = api.lecture().step()
     assert json.loads(cli.ok("--format", "json")) == json.loads(json.dumps(result.to_dict()))
+
+
+def test_one_cannot_be_written_message():
+    from nnstep.cli.common import write_failure
+
+    denied = PermissionError(13, "Permission denied")
+    assert write_failure("--output", "out.md", denied) == "--output: out.md: cannot be written (Permission denied)"
+    assert write_failure("--save", "m.yaml", OSError()) == "--save: m.yaml: cannot be written (OSError)"
+
+
+@pytest.mark.parametrize(("name", "first"), [("w.md", "Fill in"), ("w.markdown", "Fill in"), ("w.txt", "quantity")])
+def test_worksheet_takes_its_format_from_the_one_suffix_map(cli, tmp_path, name, first):
+    cli.ok("worksheet", "--rows", "1", "--output", tmp_path / name)
+    assert (tmp_path / name).read_text().startswith(first)

@@ -504,7 +504,14 @@ def _write(text: str, output: Path | None) -> None:
     try:
         write_atomically(output, text)
     except OSError as exc:
-        raise InputProblem(f"--output: {output}: cannot be written ({exc.strerror})") from None
+        raise InputProblem(write_failure("--output", output, exc)) from None
+
+
+def write_failure(option: str, path: object, exc: OSError) -> str:
+    """'--output: out.md: cannot be written (Permission denied)': a file an option names that failed."""
+    from ..files.load import not_written
+
+    return f"{option}: {path}: {not_written(exc)}"
 
 
 def _show_work(step: str, model, data, precision, fmt, work) -> None:

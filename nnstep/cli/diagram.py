@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import InputProblem, _check_row, _print_json, _write, common_options
+from .common import FORMAT_OF_SUFFIX, InputProblem, _check_row, _print_json, _write, common_options, write_failure
 
 DIAGRAM_FILES = {".svg": "SVG", ".tex": "TikZ for LaTeX", ".png": "PNG", ".txt": "text"}
 
@@ -25,7 +25,7 @@ def _output_of(fmt: str) -> tuple[Path | None, str]:
         if suffix not in DIAGRAM_FILES:
             known = ", ".join(f"{k} ({v})" for k, v in DIAGRAM_FILES.items())
             raise InputProblem(f"--output: {output}: expected a file name ending in {known}")
-        kind = {".svg": "svg", ".tex": "tikz", ".png": "png", ".txt": "text"}[suffix]
+        kind = "png" if suffix == ".png" else by_format[FORMAT_OF_SUFFIX[suffix]]
     return output, kind or "text"
 
 
@@ -46,7 +46,7 @@ def _png(d, output: Path) -> None:
     try:
         replace_atomically(output, write)
     except OSError as exc:
-        raise InputProblem(f"--output: {output}: cannot be written ({exc.strerror})") from None
+        raise InputProblem(write_failure("--output", output, exc)) from None
 
 
 @click.command()
@@ -136,7 +136,7 @@ def page(model, data, precision, fmt, row, snapshots, title):
     from ..render import page as pg
 
     output = click.get_current_context().meta.get("nnstep.output")
-    if fmt != "json" and (output is None or output.suffix.lower() not in (".html", ".htm")):
+    if fmt != "json" and (output is None or FORMAT_OF_SUFFIX.get(output.suffix.lower()) != "html"):
         raise InputProblem("--output: expected a file name ending in .html, e.g. --output lecture.html")
     if fmt not in ("table", "html", "json"):
         raise InputProblem(f"--format {fmt}: a page is HTML (--output FILE.html), or json for its data")

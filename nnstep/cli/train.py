@@ -18,6 +18,7 @@ from .common import (
     common_options,
     rows_option,
     whole_number,
+    write_failure,
 )
 
 
@@ -169,13 +170,13 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
             )
             notes.append(f"Saved the model after {done} to {save_to}.")
         except OSError as exc:
-            failed.append(f"--save: {save_to}: cannot be written ({exc.strerror or exc.__class__.__name__})")
+            failed.append(write_failure("--save", save_to, exc))
     if plot_to is not None and plot_to != "-":
         try:
             _plot_file(plot_to, result, goal, log_scale)
             notes.append(f"Cost curve written to {plot_to}.")
         except OSError as exc:
-            failed.append(f"--plot: {plot_to}: cannot be written ({exc.strerror or exc.__class__.__name__})")
+            failed.append(write_failure("--plot", plot_to, exc))
     if fmt == "json":
         from ..render.report import train_json
 

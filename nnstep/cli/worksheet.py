@@ -7,10 +7,19 @@ from pathlib import Path
 
 import click
 
-from .common import InputProblem, _inputs, _print, _print_json, _write, output_options, parse_rows, terminal_width
+from .common import (
+    FORMAT_OF_SUFFIX,
+    InputProblem,
+    _inputs,
+    _print,
+    _print_json,
+    _write,
+    output_options,
+    parse_rows,
+    terminal_width,
+)
 
 STEP_NAMES = ("forward", "cost", "backprop", "update")
-SUFFIXES = {".csv": "csv", ".md": "markdown", ".tex": "latex", ".html": "html", ".json": "json"}
 FILES = {"csv": "worksheet.csv", "markdown": "worksheet.md", "latex": "worksheet.tex", "html": "worksheet.html"}
 
 
@@ -121,7 +130,8 @@ def worksheet(model_path, data_path, steps, rows, fmt, output):
             _write(text(kind), output / FILES.get(kind, "worksheet.json"))
         click.echo(f"wrote {', '.join(FILES.get(k, 'worksheet.json') for k in kinds)} in {output}", err=True)
         return
-    kind = fmt or (SUFFIXES.get(output.suffix.lower(), "csv") if output is not None else "csv")
+    implied = None if output is None else FORMAT_OF_SUFFIX.get(output.suffix.lower())
+    kind = fmt or (implied if implied in (*FILES, "json") else "csv")
     _write(text(kind), output)
 
 

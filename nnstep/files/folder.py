@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .load import InputError, write_atomically
+from .load import InputError, current_umask, not_written, write_atomically
 
 
 def write_folder(path: str | Path, files: dict[str, str], force: bool = False) -> None:
@@ -36,7 +36,7 @@ def write_folder(path: str | Path, files: dict[str, str], force: bool = False) -
             for name, text in files.items():
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_text(text, encoding="utf-8")
-            os.chmod(staging, 0o777 & ~_umask())
+            os.chmod(staging, 0o777 & ~current_umask())
             if path.is_dir():
                 path.rmdir()  # empty: the staged folder takes its place
             os.replace(staging, path)
@@ -44,10 +44,4 @@ def write_folder(path: str | Path, files: dict[str, str], force: bool = False) -
             shutil.rmtree(staging, ignore_errors=True)
             raise
     except OSError as exc:
-        raise InputError(path, None, f"cannot be written ({exc.strerror or exc.__class__.__name__})") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        raise InputError(path, None, not_written(exc)) from None

@@ -572,7 +572,7 @@ def replace_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> N
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~current_umask())
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
@@ -584,7 +584,13 @@ def replace_atomically(path: str | Path, write: Callable[[BinaryIO], None]) -> N
         raise
 
 
-def _umask() -> int:
+def not_written(exc: OSError) -> str:
+    """Why a file could not be written, as every message says it: "cannot be written (reason)"."""
+    return f"cannot be written ({exc.strerror or exc.__class__.__name__})"
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
