@@ -358,11 +358,14 @@ def _format_of_output(ctx: click.Context, fmt: str, output: Path | None) -> str:
     )
 
 
-def common_options(f: Callable | None = None, *, conventions: tuple[str, ...] = TRAINING) -> Callable:
+def common_options(
+    f: Callable | None = None, *, conventions: tuple[str, ...] = TRAINING, trainable: bool = True
+) -> Callable:
     """--model, --data, --precision, --format, --output and the convention options the command uses
-    (`conventions`), shared by every command: `@common_options` or `@common_options(conventions=FORWARD)`."""
+    (`conventions`), shared by every command: `@common_options` or `@common_options(conventions=FORWARD)`;
+    `trainable`: the model is checked fit to update (files.load.check_trainable), all but forward."""
     if f is None:
-        return functools.partial(common_options, conventions=conventions)
+        return functools.partial(common_options, conventions=conventions, trainable=trainable)
 
     @click.option(
         "--model",
@@ -404,7 +407,6 @@ def common_options(f: Callable | None = None, *, conventions: tuple[str, ...] = 
         click.get_current_context().meta["nnstep.notation"] = notation
         overrides = {key: kwargs.pop(name) for name, (key, _) in CONVENTIONS.items() if name in kwargs}
         overrides = {k: v for k, v in overrides.items() if v is not None}
-        trainable = f.__name__ != "forward"
         targets = kwargs.pop("targets")
         model, data = _inputs(model_path, data_path, overrides, trainable, targets)
         return f(model=model, data=data, precision=precision, fmt=fmt, **kwargs)

@@ -19,7 +19,7 @@ from .common import (
 
 
 @click.command()
-@common_options(conventions=FORWARD)
+@common_options(conventions=FORWARD, trainable=False)
 @work_options
 @rows_option
 def forward(model, data, precision, fmt, work, rows):

@@ -25,7 +25,7 @@ import numpy as np
 from ..activations import ACTIVATIONS
 from ..costs import COSTS
 from ..dataset import Dataset
-from ..names import REGULARIZATIONS
+from ..names import LAYER_UPDATES, REDUCTIONS, REGULARIZATIONS, UPDATES
 from ..network import Model
 from ..optimizers import NAMES as OPTIMIZERS
 from ..optimizers import Optimizer, OptimizerState
@@ -397,7 +397,7 @@ def _choice(path: str | Path, doc: dict, key: str, choices: tuple[str, ...]) -> 
 
 def _conventions(path: str | Path, doc: dict) -> dict[str, Any]:
     """The optional keys that pick a convention; each default is the lecture's."""
-    update = _choice(path, doc, "update", ("batch", "online", "minibatch"))
+    update = _choice(path, doc, "update", UPDATES)
     batch_size = doc.get("batch_size", 1)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise InputError(path, "batch_size", f"expected a whole number of at least 1, got {_show(batch_size)}")
@@ -410,10 +410,10 @@ def _conventions(path: str | Path, doc: dict) -> dict[str, Any]:
         raise InputError(path, "update_biases", f"expected true or false, got {_show(update_biases)}")
     return {
         **_regularization(path, doc),
-        "reduction": _choice(path, doc, "reduction", ("sum", "mean")),
+        "reduction": _choice(path, doc, "reduction", REDUCTIONS),
         "update": update,
         "batch_size": batch_size,
-        "layer_updates": _choice(path, doc, "layer_updates", ("simultaneous", "sequential")),
+        "layer_updates": _choice(path, doc, "layer_updates", LAYER_UPDATES),
         "update_biases": update_biases,
         "optimizer": _optimizer(path, doc.get("optimizer", "gd")),
     }
