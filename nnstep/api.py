@@ -151,8 +151,9 @@ class Network:
         precision: int | None = None,
     ) -> Result:
         """Repeat Steps 3-6 (`nnstep train`): `epochs` (default 8000, or the last snapshot), stopping
-        at the first epoch whose cost is below `until`; "After N epochs" views at `snapshots`."""
-        from .network import train
+        at the first epoch whose cost is below `until`; "After N epochs" views at `snapshots`. Training
+        that diverges raises network.Diverged (network.Saturated: a weight beyond ±1e6)."""
+        from .network import check_saturation, train
         from .render import views
         from .render.report import train_json
 
@@ -160,6 +161,7 @@ class Network:
         if epochs is None:
             epochs = max(shots, default=8000)
         result = train(self.model, self.data.inputs, self.data.targets, epochs, until, snapshots=shots)
+        check_saturation(result)
         blocks = views.train_views(self.model, self.data, result, precision)
         if until is not None:
             blocks.append(views.goal_note(self.model, result, until))

@@ -296,6 +296,30 @@ class Diverged(ArithmeticError):
         super().__init__(f"training diverged at epoch {epoch:,}: the cost or a weight is no longer a finite number")
 
 
+SATURATED = 1e6  # a weight this large: every sigmoid node it feeds is 0 or 1, its derivative 0
+
+
+class Saturated(Diverged):
+    """Training left the useful numbers: a weight or bias beyond ±SATURATED, where the nodes saturate."""
+
+    def __init__(self, largest: float, epochs: int):
+        self.epoch, self.largest = epochs, largest
+        ArithmeticError.__init__(
+            self,
+            f"training diverged: a weight or bias reached {largest:.3g} after {epochs:,} updates "
+            f"(beyond ±{SATURATED:,.0f}, where the nodes saturate)",
+        )
+
+
+def check_saturation(result: Training) -> None:
+    """Saturated if training took a weight or bias beyond ±SATURATED (finite, yet every node it
+    feeds is 0 or 1 with derivative 0: the learning rate was too large)."""
+    trained = result.last.updated
+    largest = max((float(abs(p).max()) for p in (*trained.weights, *trained.biases) if p.size), default=0.0)
+    if largest > SATURATED:
+        raise Saturated(largest, result.epochs)
+
+
 @dataclass(frozen=True)
 class Training:
     """Repeated steps. `last` is epoch `epochs` (forward pass with the weights after epochs - 1

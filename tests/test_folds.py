@@ -87,3 +87,19 @@ def test_one_cannot_be_written_message():
 def test_worksheet_takes_its_format_from_the_one_suffix_map(cli, tmp_path, name, first):
     cli.ok("worksheet", "--rows", "1", "--output", tmp_path / name)
     assert (tmp_path / name).read_text().startswith(first)
+
+
+def test_saturation_is_reported_by_the_cli_and_the_api(cli):
+    """A learning rate of 1e9 takes a weight far beyond ±1e6 in 3 epochs: exit status 1 in the CLI,
+    network.Saturated (a Diverged) from the API."""
+    from nnstep import api, network
+
+    result = cli("train", "--epochs", "3", "--learning-rate", "1e9")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (
+        "after 3 updates (beyond ±1,000,000, where the nodes saturate); try a smaller --learning-rate" in result.stderr
+    )
+    with pytest.raises(network.Saturated, match="where the nodes saturate") as raised:
+        api.lecture(learning_rate=1e9).train(epochs=3)
+    assert isinstance(raised.value, network.Diverged) and raised.value.largest > network.SATURATED
+    assert api.lecture().train(epochs=3).to_dict()["epochs"] == 3

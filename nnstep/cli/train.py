@@ -227,7 +227,6 @@ def _plot_file(path, result, goal, log_scale):
 
 
 _STOPPED_BY = ["Ctrl-C"]
-SATURATED = 1e6  # a weight this large: every sigmoid node it feeds is 0 or 1, its derivative 0
 
 
 def _run_training(model, data, epochs, goal, show_progress, snapshots=(), per_row=True):
@@ -243,6 +242,7 @@ def _run_training(model, data, epochs, goal, show_progress, snapshots=(), per_ro
     previous = signal.signal(signal.SIGTERM, terminate)
     try:
         result = _train_with_progress(network, model, data, epochs, goal, show_progress, snapshots, per_row)
+        network.check_saturation(result)
     except network.Diverged as exc:
         raise click.ClickException(f"{exc}; try a smaller --learning-rate") from None
     except KeyboardInterrupt:
@@ -252,13 +252,6 @@ def _run_training(model, data, epochs, goal, show_progress, snapshots=(), per_ro
         sys.exit(143 if _STOPPED_BY[0] == "SIGTERM" else 130)
     finally:
         signal.signal(signal.SIGTERM, previous)
-    trained = result.last.updated
-    largest = max(float(abs(p).max()) for p in (*trained.weights, *trained.biases) if p.size)
-    if largest > SATURATED:
-        raise click.ClickException(
-            f"training diverged: a weight or bias reached {largest:.3g} after {result.epochs:,} updates "
-            f"(beyond ±{SATURATED:,.0f}, where the nodes saturate); try a smaller --learning-rate"
-        )
     _finite(result.last, *(s for _, s in result.snapshots))
     return result
 
