@@ -281,13 +281,6 @@ class Sums:
     updated: Model
 
 
-def fast_path_applies(model: Model) -> bool:
-    """Whether train takes the fast path for the model's conventions (fastpath.fast_path_applies)."""
-    from . import fastpath
-
-    return fastpath.fast_path_applies(model)
-
-
 class Diverged(ArithmeticError):
     """Training left the finite numbers (too large a learning rate, for example)."""
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from nnstep import names, network, regularization
+from nnstep import fastpath, names, network, regularization
 from nnstep.dataset import Dataset
 from nnstep.files.load import MODEL_KEYS, InputError, example_file, lecture_file, load_data, load_model
 from nnstep.files.save import model_yaml
@@ -194,7 +194,7 @@ def test_gradcheck_command_with_regularisation(cli):
 def test_regularised_training_takes_the_general_path_and_decays_the_weights():
     model, data = load_model(lecture_file("model.yaml")), load_data(lecture_file("data.yaml"))
     reg = replace(model, regularization="l2", lambda_=0.25)
-    assert network.fast_path_applies(model) and not network.fast_path_applies(reg)
+    assert fastpath.fast_path_applies(model) and not fastpath.fast_path_applies(reg)
     plain = network.train(model, data.inputs, data.targets, 200).last.updated
     decayed = network.train(reg, data.inputs, data.targets, 200).last.updated
     size = sum(float(np.sum(w * w)) for w in plain.weights)

@@ -28,7 +28,7 @@ def _assert_same(fast: network.Training, general: network.Training, tol: float =
 
 def test_lecture_8000_epochs_fast_equals_general(lecture):
     model, data = lecture
-    assert network.fast_path_applies(model)
+    assert fastpath.fast_path_applies(model)
     fast = network.train(model, data.inputs, data.targets, 8000)
     general = network.train(model, data.inputs, data.targets, 8000, fast=False)
     _assert_same(fast, general)
@@ -204,7 +204,7 @@ def test_other_conventions_take_the_general_path(lecture):
         replace(model, layer_updates="sequential"),
         replace(model, activations=("sigmoid", "softmax")),
     ):
-        assert not network.fast_path_applies(other)
+        assert not fastpath.fast_path_applies(other)
 
 
 @pytest.mark.parametrize("fast", [True, False])
