@@ -102,3 +102,35 @@ def test_snapshots_none_and_json(cli):
 def test_bad_requests(cli, args, message):
     result = cli("page", *args)
     assert result.exit_code == 2 and message in result.output
+
+
+@pytest.mark.parametrize(
+    "conventions",
+    [
+        {"regularization": "l2", "lambda_": 0.25},
+        {"regularization": "l1", "lambda_": 0.25, "reduction": "mean"},
+        {"regularization": "l2", "lambda_": 0.25, "reduction": "mean", "regularize_biases": True},
+    ],
+)
+def test_the_gradient_formulas_give_their_numbers_with_a_penalty(conventions):
+    """Step 5 on the page: every gradient's '=' holds at its digits, the penalty's term included."""
+    from dataclasses import replace
+
+    from nnstep.files.load import lecture_file, load_data, load_model
+    from nnstep.network import step
+    from nnstep.render.page import gradient_sheet
+    from nnstep.render.tables import precision_for
+    from nnstep.teach.worked_mistake import evaluate
+    from nnstep.worked.formula import rounds_to
+
+    model = replace(load_model(lecture_file("model.yaml")), **conventions)
+    data = load_data(lecture_file("data.yaml"))
+    sheet = gradient_sheet(model, data, step(model, data.inputs, data.targets), precision_for(None))
+    assert sheet.items
+    for w in sheet.items:  # the elided sum is the total its `sum =` line shows
+        value = evaluate(w.substituted, dots=float(w.terms_total_text))
+        assert value is not None and rounds_to(value, w.result_text), w.text_lines()
+    weight = next(w for w in sheet.items if w.cell == "H1->ON")
+    assert "λ" in weight.formula_text()
+    # the slides' w_H1->ON = -0.6: the penalty's term shows it
+    assert "-0.6" in weight.substituted_text()

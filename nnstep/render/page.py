@@ -17,8 +17,9 @@ from html import escape
 from ..dataset import Dataset
 from ..labels import fmt, node_labels
 from ..network import Model, Step, Sums
-from ..worked.formula import Expr, Num, Op, Paren, Sym, elided_sum, op
-from ..worked.sheets import Sheet, Work, worked
+from ..regularization import PENALTIES, regularized
+from ..worked.formula import Op
+from ..worked.sheets import Sheet, Work, gradient, worked
 from . import diagram as dg
 from .export import html_blocks
 from .tables import precision_for
@@ -52,65 +53,57 @@ def _items(sheets: Sequence[Sheet]) -> dict[str, list[dict]]:
 
 def gradient_sheet(model: Model, data: Dataset, s: Step, p) -> Sheet:
     """dCost/dw of every weight: the sum over all rows of BPE_to × a_from (Step 5, the gradient
-    that Step 6 subtracts), and dCost/db = the sum of BPE_node."""
+    that Step 6 subtracts), and dCost/db = the sum of BPE_node, each with the penalty's term when
+    the model is regularised (worked.sheets.gradient)."""
     n = len(data)
     items = []
     mean = model.reduction == "mean"
+    reg = regularized(model)
     for l in reversed(range(len(model.weights))):
         prev, here = node_labels(model.layers, l), node_labels(model.layers, l + 1)
         feed = s.forward.layer_inputs(l)
         bpes = s.backward.bpes[l]
         for j, name in enumerate(here):
-            for i, src in enumerate(prev):
-                a = "X" if l == 0 else "a"
-                cell = f"{src}->{name}"
-                syms: list[Expr] = [
-                    op("*", Sym("BPE", (name, str(k + 1))), Sym(a, (src, str(k + 1)))) for k in range(n)
-                ]
-                nums: list[Expr] = [
-                    op("*", Num(fmt(bpes[k, j], p.bpe)), Num(fmt(feed[k, i], p.data if l == 0 else p.activation)))
-                    for k in range(n)
-                ]
+            bpe_texts = [fmt(bpes[k, j], p.bpe) for k in range(n)]
+            for i in range(len(prev)):
+                feed_texts = [fmt(feed[k, i], p.data if l == 0 else p.activation) for k in range(n)]
+                g = gradient(model, l, j, i, bpe_texts, feed_texts, p.given(model.weights[l][i, j]), reg)
                 value = float(s.backward.weight_gradients[l][i, j])
-                formula, numbers = elided_sum(syms), elided_sum(nums)
-                if mean:
-                    formula, numbers = op("/", Paren(formula), Num(str(n))), op("/", Paren(numbers), Num(str(n)))
                 items.append(
                     Work(
-                        cell,
-                        f"gradient of the weight {cell}",
-                        Sym("dCost/dw", (cell,)),
-                        formula,
-                        numbers,
+                        g.cell,
+                        f"gradient of the weight {g.cell}",
+                        g.lhs,
+                        g.formula,
+                        g.numbers,
                         value,
                         fmt(value, p.bpe),
-                        terms=Op("+", tuple(nums)) if n > 3 else None,
+                        terms=Op("+", tuple(g.nums)) if n > 3 else None,
                         terms_total_text=fmt(float((bpes[:, j] * feed[:, i]).sum()), p.bpe) if n > 3 else None,
                     )
                 )
             if model.has_biases:
-                syms = [Sym("BPE", (name, str(k + 1))) for k in range(n)]
-                nums = [Num(fmt(bpes[k, j], p.bpe)) for k in range(n)]
+                own = p.given(model.biases[l][j])
+                g = gradient(model, l, j, None, bpe_texts, None, own, reg and model.regularize_biases)
                 value = float(s.backward.bias_gradients[l][j])
                 items.append(
                     Work(
                         name,
                         f"gradient of the bias of {name}",
-                        Sym("dCost/db", (name,)),
-                        elided_sum(syms),
-                        elided_sum(nums),
+                        g.lhs,
+                        g.formula,
+                        g.numbers,
                         value,
                         fmt(value, p.bpe),
-                        terms=Op("+", tuple(nums)) if n > 3 else None,
+                        terms=Op("+", tuple(g.nums)) if n > 3 else None,
                         terms_total_text=fmt(float(bpes[:, j].sum()), p.bpe) if n > 3 else None,
                     )
                 )
     how = "averaged" if mean else "summed"
-    return Sheet(
-        f"Step 5: Gradients, {how} over all {n} rows",
-        ("dCost/dw_from->to = Σ_i BPE_to,i × a_from,i;  dCost/db = Σ_i BPE_node,i",),
-        tuple(items),
-    )
+    rule = "dCost/dw_from->to = Σ_i BPE_to,i × a_from,i;  dCost/db = Σ_i BPE_node,i"
+    if reg:
+        rule += f";  + {PENALTIES[model.regularization].gradient_formula}" + (f" / {n}" if mean else "")
+    return Sheet(f"Step 5: Gradients, {how} over all {n} rows", (rule,), tuple(items))
 
 
 def steps(

@@ -836,52 +836,32 @@ def _step_of(c: Cell) -> str:
 
 
 def gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
-    """dCost/dw = Σ_i BPE_to,i × a_from,i (dCost/db = Σ_i BPE_i), divided by N for the mean, plus
-    the regularisation penalty's λ w (L2) or λ sign(w) (L1), λ / N for the mean. Its `terms`
-    line is the sum of the rows' terms."""
-    from ..labels import fmt_short
-    from ..worked.formula import Call, Expr, Num, Op, Paren, Sym, elided_sum, op
+    """Step 5's gradient of a weight or bias cell (worked.sheets.gradient) with the values `v`
+    gives; its `terms` line is the sum of the rows' terms."""
+    from ..worked.formula import Op
+    from ..worked.sheets import gradient
     from .worked_mistake import evaluate
 
     m = net.m
     l, i, j = net.pos(c)
     to = net.labels[l][j]
     rows = range(1, net.N + 1)
+    bpe_texts = [fmt(v(Cell("bpe", to, k)), p.bpe) for k in rows]
     if c.quantity == "gradient_bias":
-        syms: list[Expr] = [Sym("BPE", (to, str(k))) for k in rows]
-        nums: list[Expr] = [Num(fmt(v(Cell("bpe", to, k)), p.bpe)) for k in rows]
-        lhs = Sym("dCost/db", (to,))
-        own, own_value = Sym("bias", (to,)), float(m.biases[l - 1][j])
+        feed_texts, own_value, src = None, float(m.biases[l - 1][j]), None
     else:
-        src = net.labels[l - 1][i]
-        a_sym = "X" if l == 1 else "a"
-        syms = [op("*", Sym("BPE", (to, str(k))), Sym(a_sym, (src, str(k)))) for k in rows]
-        nums = [
-            op("*", Num(fmt(v(Cell("bpe", to, k)), p.bpe)), Num(fmt(net.vec(v, "activation", l - 1, k)[i], p.data)))
-            for k in rows
-        ]
-        lhs = Sym("dCost/dw", (f"{src}->{to}",))
-        own, own_value = Sym("w", (f"{src}->{to}",)), float(m.weights[l - 1][i, j])
-    formula, numbers = elided_sum(syms), elided_sum(nums)
-    if m.reduction == "mean":
-        formula, numbers = op("/", Paren(formula), Num(str(net.N))), op("/", Paren(numbers), Num(str(net.N)))
-    if net.penalty_gradient(c):
-        lam: Expr = Sym("λ")
-        lam_num: Expr = Num(fmt_short(m.lambda_, 12))
-        if m.reduction == "mean":
-            lam, lam_num = Paren(op("/", lam, Num(str(net.N)))), Paren(op("/", lam_num, Num(str(net.N))))
-        w_num = Num(p.given(own_value))
-        slope, slope_num = (own, w_num) if m.regularization == "l2" else (Call("sign", own), Call("sign", w_num))
-        formula, numbers = op("+", formula, op("*", lam, slope)), op("+", numbers, op("*", lam_num, slope_num))
+        feed_texts = [fmt(net.vec(v, "activation", l - 1, k)[i], p.data) for k in rows]
+        own_value, src = float(m.weights[l - 1][i, j]), i
+    g = gradient(m, l - 1, j, src, bpe_texts, feed_texts, p.given(own_value), bool(net.penalty_gradient(c)))
     value = net.compute(c, v)
-    terms = Op("+", tuple(nums))
+    terms = Op("+", tuple(g.nums))
     total = evaluate(terms)
     return Work(
         c.node or "",
         c.describe(),
-        lhs,
-        formula,
-        numbers,
+        g.lhs,
+        g.formula,
+        g.numbers,
         value,
         fmt(value, p.weight),
         terms=terms,

@@ -569,23 +569,14 @@ class _Builder:
         """One weight (i is a from-node) or bias (i is None) of weight layer l into node j: its cell,
         symbol and value, and per row the term of its gradient (symbols, numbers, value)."""
         v, p = self.v, self.p
-        name, bpes, feed = self.names(l + 1)[j], self.v.bpes[l], self.v.layer_inputs(l)
+        bpes, feed = self.v.bpes[l], self.v.layer_inputs(l)
         rows = range(len(v.inputs))
-        if i is None:
-            bias_terms: list[tuple[Expr, Expr, float]] = [
-                (Sym("BPE", (name, str(k + 1))), Num(fmt(bpes[k, j], p.bpe)), bpes[k, j]) for k in rows
-            ]
-            return name, Sym("bias", (name,)), self.m.biases[l][j], bias_terms
-        cell = f"{self.names(l)[i]}->{name}"
-        terms: list[tuple[Expr, Expr, float]] = [
-            (
-                op("*", Sym("BPE", (name, str(k + 1))), self.from_sym(l, i, k + 1)),
-                op("*", Num(fmt(bpes[k, j], p.bpe)), Num(self.from_text(l, k, i))),
-                bpes[k, j] * feed[k, i],
-            )
-            for k in rows
-        ]
-        return cell, Sym("w", (cell,)), self.m.weights[l][i, j], terms
+        bpe_texts = [fmt(bpes[k, j], p.bpe) for k in rows]
+        feed_texts = None if i is None else [self.from_text(l, k, i) for k in rows]
+        g = gradient_terms(self.m, l, j, i, bpe_texts, feed_texts)
+        values = [bpes[k, j] if i is None else bpes[k, j] * feed[k, i] for k in rows]
+        old = self.m.biases[l][j] if i is None else self.m.weights[l][i, j]
+        return g.cell, g.own, old, list(zip(g.syms, g.nums, values))
 
     def update(self) -> list[Sheet]:
         """The one-row step w - α BPE a of the chosen row, then (as the slides do) the full batch:
@@ -739,6 +730,75 @@ class _Builder:
             fmt(after, p.weight),
             steps=steps,
         )
+
+
+@dataclass(frozen=True)
+class Gradient:
+    """Step 5's worked formula of one weight's (or bias's) gradient: dCost/dw = Σ_i BPE_to,i ×
+    a_from,i (dCost/db = Σ_i BPE_i), over N for the mean, plus the penalty's λ w (L2) or
+    λ sign(w) (L1), λ / N for the mean. `syms` and `nums` are the rows' terms."""
+
+    cell: str
+    lhs: Sym
+    own: Sym
+    syms: list[Expr]
+    nums: list[Expr]
+    formula: Expr
+    numbers: Expr
+
+
+def gradient_terms(
+    model, l: int, j: int, i: int | None, bpe_texts: Sequence[str], feed_texts: Sequence[str] | None
+) -> Gradient:
+    """The rows' terms of the gradient of weight layer l's weight from node i (the bias when i is
+    None) into node j, from the printed BPEs and inputs (X for layer 0, else a): the formula is
+    their plain sum (`gradient` adds the mean and the penalty)."""
+    to = node_labels(model.layers, l + 1)[j]
+    rows = [str(k + 1) for k in range(len(bpe_texts))]
+    syms: list[Expr]
+    nums: list[Expr]
+    if i is None:
+        syms = [Sym("BPE", (to, k)) for k in rows]
+        nums = [Num(t) for t in bpe_texts]
+        cell, lhs, own = to, Sym("dCost/db", (to,)), Sym("bias", (to,))
+    else:
+        assert feed_texts is not None
+        src = node_labels(model.layers, l)[i]
+        a = "X" if l == 0 else "a"
+        syms = [op("*", Sym("BPE", (to, k)), Sym(a, (src, k))) for k in rows]
+        nums = [op("*", Num(b), Num(f)) for b, f in zip(bpe_texts, feed_texts)]
+        cell = f"{src}->{to}"
+        lhs, own = Sym("dCost/dw", (cell,)), Sym("w", (cell,))
+    return Gradient(cell, lhs, own, syms, nums, elided_sum(syms), elided_sum(nums))
+
+
+def gradient(
+    model,
+    l: int,
+    j: int,
+    i: int | None,
+    bpe_texts: Sequence[str],
+    feed_texts: Sequence[str] | None,
+    own_text: str,
+    penalized: bool,
+) -> Gradient:
+    """Step 5: the gradient's worked formula (see Gradient), `own_text` the weight as printed for
+    the penalty's term, `penalized` whether it has one."""
+    g = gradient_terms(model, l, j, i, bpe_texts, feed_texts)
+    n = Num(str(len(bpe_texts)))
+    formula, numbers = g.formula, g.numbers
+    if model.reduction == "mean":
+        formula, numbers = op("/", Paren(formula), n), op("/", Paren(numbers), n)
+    if penalized:
+        lam: Expr = Sym("λ")
+        lam_num: Expr = Num(fmt_short(model.lambda_, 12))
+        if model.reduction == "mean":
+            lam, lam_num = Paren(op("/", lam, n)), Paren(op("/", lam_num, n))
+        w_num = Num(own_text)
+        l2 = model.regularization == "l2"
+        slope, slope_num = (g.own, w_num) if l2 else (Call("sign", g.own), Call("sign", w_num))
+        formula, numbers = op("+", formula, op("*", lam, slope)), op("+", numbers, op("*", lam_num, slope_num))
+    return replace(g, formula=formula, numbers=numbers)
 
 
 STEPS: dict[str, Callable[[_Builder], list[Sheet]]] = {
