@@ -620,7 +620,7 @@ def test_an_arithmetic_slip_shows_the_right_formula_and_what_was_written(lecture
 
 def _holds(work) -> bool:
     """The result shown is the numbers shown, worked out (sigmoid f), rounded as shown."""
-    from nnstep.teach.worked_mistake import evaluate
+    from nnstep.worked.formula import evaluate
 
     def f(x):
         return 1 / (1 + math.exp(-x))
@@ -630,10 +630,10 @@ def _holds(work) -> bool:
 
     total = None
     if work.terms is not None:
-        total = evaluate(work.terms, f, df)
+        total = evaluate(work.terms, {"f": f, "f'": df})
         decimals = len(work.terms_total_text.partition(".")[2])
         assert f"{total:.{decimals}f}" in (work.terms_total_text, "-" + work.terms_total_text)
-    value = evaluate(work.substituted, f, df, total)
+    value = evaluate(work.substituted, {"f": f, "f'": df}, dots=total)
     decimals = len(work.result_text.partition(".")[2])
     return value is not None and abs(value - float(work.result_text)) <= 0.5 * 10.0**-decimals + 1e-12
 

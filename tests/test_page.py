@@ -120,8 +120,7 @@ def test_the_gradient_formulas_give_their_numbers_with_a_penalty(conventions):
     from nnstep.network import step
     from nnstep.render.page import gradient_sheet
     from nnstep.render.tables import precision_for
-    from nnstep.teach.worked_mistake import evaluate
-    from nnstep.worked.formula import rounds_to
+    from nnstep.worked.formula import evaluate, rounds_to
 
     model = replace(load_model(lecture_file("model.yaml")), **conventions)
     data = load_data(lecture_file("data.yaml"))

@@ -677,8 +677,8 @@ def worked_pair(
     numbers shown give. As the student worked it: the diagnosed mistake's formula with the numbers
     it was made on (True), or, where no mistake explains the answer, the right formula with the
     student's own earlier numbers (False)."""
-    from ..worked.sheets import worked_values
-    from .worked_mistake import functions, holding
+    from ..worked.sheets import functions, worked_values
+    from .worked_mistake import holding
 
     assert mark.answer is not None
     c = mark.cell
@@ -686,7 +686,7 @@ def worked_pair(
     p = replace(Precision.uniform(decimals, trim_given=True), data=_data_decimals(net.X))
     step = {"forward": "forward", "cost": "forward", "backprop": "backprop"}.get(_step_of(c), "update")
     l = net.pos(c)[0]
-    f, df = functions(net.m.activations[l - 1]) if l >= 1 else (None, None)
+    fns = functions(net.m.activations[l - 1]) if l >= 1 else None
     recomputed = net.compute(c, student)
 
     def work_of(v: Lookup, cell: Cell = c, model: Model | None = None) -> Work | None:
@@ -701,14 +701,14 @@ def worked_pair(
 
     # with the student's numbers the cell itself is what the method gives from them
     theirs = work_of(lambda k: recomputed if k == c else student(k))
-    right = holding(work_of(lambda k: net.right[k]), decimals, f, df)
+    right = holding(work_of(lambda k: net.right[k]), decimals, fns)
     diagnosis, variant, used = how
     mine = None
     if used is not None and diagnosis != "arithmetic":
-        mine = holding(_mistake_work(net, c, diagnosis, variant, used, p, work_of), decimals, f, df)
+        mine = holding(_mistake_work(net, c, diagnosis, variant, used, p, work_of), decimals, fns)
     if mine is not None:
         return mine, right, True
-    return holding(theirs, decimals, f, df), right, False
+    return holding(theirs, decimals, fns), right, False
 
 
 def _mistake_work(net: Net, c: Cell, diagnosis: str, variant: str, v: Lookup, p: Precision, work_of) -> Work | None:
@@ -838,9 +838,8 @@ def _step_of(c: Cell) -> str:
 def gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
     """Step 5's gradient of a weight or bias cell (worked.sheets.gradient) with the values `v`
     gives; its `terms` line is the sum of the rows' terms."""
-    from ..worked.formula import Op
+    from ..worked.formula import Op, evaluate
     from ..worked.sheets import gradient
-    from .worked_mistake import evaluate
 
     m = net.m
     l, i, j = net.pos(c)

@@ -13,77 +13,21 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..activations import ACTIVATIONS
 from ..labels import fmt
-from ..worked.formula import Call, Dots, Expr, HalfSquare, Num, Op, Paren, Square, Sym, op
+from ..worked.formula import Call, Expr, Functions, HalfSquare, Num, Op, Paren, Square, Sym, evaluate, op
 from ..worked.sheets import Work
 
-Fn = Callable[[float], float]
 
-
-def functions(activation: str) -> tuple[Fn | None, Fn | None]:
-    """f and f' of an elementwise activation as functions of one number (None for softmax)."""
-    act = ACTIVATIONS[activation]
-    if act.df is None or not act.trainable:
-        return None, None
-
-    def f(x: float) -> float:
-        return float(act.f(np.array([[x]]))[0, 0])
-
-    def df(x: float) -> float:
-        assert act.df is not None
-        return float(act.df(np.array([[x]]), np.array([[f(x)]]))[0, 0])
-
-    return f, df
-
-
-def evaluate(e: Expr, f: Fn | None = None, df: Fn | None = None, dots: float | None = None) -> float | None:
-    """The value of a formula with numbers, from the numbers as shown; None when it holds a symbol
-    or a function it cannot take. A sum elided with '...' is `dots` (its terms' total, or None)."""
-    if isinstance(e, Num):
-        try:
-            return float(e.text.replace("−", "-"))
-        except ValueError:
-            return None
-    if isinstance(e, Paren):
-        return evaluate(e.inner, f, df, dots)
-    if isinstance(e, (Square, HalfSquare)):
-        x = evaluate(e.inner, f, df, dots)
-        return None if x is None else x * x * (0.5 if isinstance(e, HalfSquare) else 1.0)
-    if isinstance(e, Call):
-        x = evaluate(e.arg, f, df, dots)
-        fn = {"f": f, "f'": df, "sign": lambda t: float(np.sign(t))}.get(e.fn)
-        return None if x is None or fn is None else fn(x)
-    if isinstance(e, Op):
-        if e.op == "+" and any(isinstance(a, Dots) for a in e.args):
-            return dots
-        xs = [evaluate(a, f, df, dots) for a in e.args]
-        if any(x is None for x in xs):
-            return None
-        vals = [float(x) for x in xs if x is not None]
-        if e.op == "+":
-            return float(sum(vals))
-        if e.op == "-":
-            return vals[0] - sum(vals[1:])
-        if e.op == "*":
-            return float(np.prod(vals))
-        if e.op == "/":
-            out = vals[0]
-            for x in vals[1:]:
-                out = out / x if x != 0 else float("nan")
-            return out
-    return None
-
-
-def holding(work: Work | None, decimals: int, f: Fn | None, df: Fn | None) -> Work | None:
-    """The work with its result (and its sum of terms) recomputed from the numbers it shows,
-    printed at `decimals`; unchanged where the numbers cannot be evaluated."""
+def holding(work: Work | None, decimals: int, fns: Functions | None) -> Work | None:
+    """The work with its result (and its sum of terms) recomputed from the numbers it shows
+    (formula.evaluate, f and f' from `fns`), printed at `decimals`; unchanged where the numbers
+    cannot be evaluated."""
     if work is None:
         return None
-    total = evaluate(work.terms, f, df) if work.terms is not None else None
+    total = evaluate(work.terms, fns) if work.terms is not None else None
     if total is not None:
         work = replace(work, terms_total_text=fmt(total, decimals))
-    value = evaluate(work.substituted, f, df, total)
+    value = evaluate(work.substituted, fns, dots=total)
     if value is None or not np.isfinite(value):
         return work
     return replace(work, result=value, result_text=fmt(value, decimals), exact_text=None)

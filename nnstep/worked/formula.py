@@ -206,28 +206,30 @@ def decimals(number: str) -> int:
     return len(number.split(".")[1]) if "." in number else 0
 
 
-def evaluate(e: Expr, fns: Functions | None = None) -> float | None:
+def evaluate(e: Expr, fns: Functions | None = None, dots: float | None = None) -> float | None:
     """The value of a formula computed from the numbers exactly as shown (None where it holds a
-    name or '...'); f and f' come from `fns`."""
+    name); f and f' come from `fns`. A sum elided with '...' is `dots` (its terms' total, or None)."""
     if isinstance(e, Num):
         try:
-            return float(Fraction(e.text))
+            return float(Fraction(e.text.replace("−", "-")))
         except ValueError:
             return None
     if isinstance(e, Paren):
-        return evaluate(e.inner, fns)
+        return evaluate(e.inner, fns, dots)
     if isinstance(e, HalfSquare | Square | Abs):
-        x = evaluate(e.inner, fns)
+        x = evaluate(e.inner, fns, dots)
         if x is None:
             return None
         return 0.5 * x * x if isinstance(e, HalfSquare) else x * x if isinstance(e, Square) else abs(x)
     if isinstance(e, Call):
-        x = evaluate(e.arg, fns)
+        x = evaluate(e.arg, fns, dots)
         if x is not None and e.fn == "sign":
             return float((x > 0) - (x < 0))
         return None if x is None or not fns or e.fn not in fns else float(fns[e.fn](x))
     if isinstance(e, Op):
-        maybe = [evaluate(a, fns) for a in e.args]
+        if e.op == "+" and any(isinstance(a, Dots) for a in e.args):
+            return dots
+        maybe = [evaluate(a, fns, dots) for a in e.args]
         values = [v for v in maybe if v is not None]
         if len(values) < len(maybe):
             return None

@@ -206,7 +206,7 @@ class _Builder:
         return (Op("+", (*[Num(fmt(x, self.k)) for x in rounded], *rest)),)
 
     def fns(self, layer: int) -> Functions | None:
-        return _functions(self.m.activations[layer])
+        return functions(self.m.activations[layer])
 
     def names(self, layer: int) -> list[str]:
         return node_labels(self.m.layers, layer)
@@ -857,7 +857,7 @@ def _true_as_shown(w: Work) -> Work:
     return w
 
 
-def _functions(name: str) -> Functions | None:
+def functions(name: str) -> Functions | None:
     """f and f' of an elementwise activation, to check a worked line (None for softmax)."""
     from ..activations import ACTIVATIONS
 
