@@ -20,11 +20,11 @@ from .. import network
 from ..activations import ACTIVATIONS
 from ..costs import COSTS
 from ..dataset import Dataset
-from ..labels import Precision, fewest_decimals, fmt, node_labels
+from ..labels import Precision, fewest_decimals, fmt, node_index, node_labels
 from ..network import Model
 from ..worked.sheets import Work
 from .marking import agrees
-from .worksheet import Answer, Cell, Worksheet, cells, trainable, weight_label
+from .worksheet import Answer, Cell, Worksheet, cells, right_value, trainable, weight_label
 
 CORRECT, FOLLOWS, WRONG, BLANK = "correct", "follows", "wrong", "blank"
 DIAGNOSES = (
@@ -53,7 +53,7 @@ class Net:
         self.m, self.X, self.Y, self.N = model, data.inputs, data.targets, len(data)
         self.L = len(model.weights)
         self.labels = [node_labels(model.layers, l) for l in range(self.L + 1)]
-        self.node = {name: (l, j) for l, names in enumerate(self.labels) for j, name in enumerate(names)}
+        self.node = node_index(model.layers)
         self.weight = {
             weight_label(model.layers, l, i, j): (l + 1, i, j)
             for l in range(self.L)
@@ -85,33 +85,8 @@ class Net:
         return l, -1, j
 
     def _right(self, c: Cell) -> float:
-        s, q, m = self.step, c.quantity, self.m
         l, i, j = self.pos(c)
-        r = (c.row or 1) - 1
-        if q == "cost":
-            return float(s.cost.observations[r])
-        if q in ("cost_sum", "cost_mean"):
-            return s.cost.sum if q == "cost_sum" else s.cost.mean
-        table = {
-            "input_sum": s.forward.input_sums,
-            "activation": s.forward.activations,
-            "error": s.backward.errors,
-            "bpe": s.backward.bpes,
-        }.get(q)
-        if table is not None:
-            return float(table[l - 1][r, j])
-        if q == "gradient_weight":
-            return float(s.backward.weight_gradients[l - 1][i, j])
-        if q == "gradient_bias":
-            return float(s.backward.bias_gradients[l - 1][j])
-        if q == "weight":
-            return float(s.updated.weights[l - 1][i, j])
-        if q == "bias":
-            return float(s.updated.biases[l - 1][j])
-        bpe = s.backward.bpes[l - 1][r, j]
-        if q == "weight_one_row":
-            return float(m.weights[l - 1][i, j] - m.learning_rate * bpe * s.forward.layer_inputs(l - 1)[r, i])
-        return float(m.biases[l - 1][j] - m.learning_rate * bpe)  # bias_one_row
+        return right_value(self.step, c.quantity, l, i, j, (c.row or 1) - 1, self.step.updated)
 
     # the values a formula reads -------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from ..files.load import (
 from ..labels import fmt, fmt_significant_e, node_index
 from ..network import Model, Step
 from .marking import reproduces
+from .worksheet import right_value
 
 QUANTITY_KEYS = {
     "x": ("node", "row"),
@@ -245,6 +246,10 @@ class Calculator:
             raise KeyError(f"no node {label!r} in this network (nodes: {', '.join(self.nodes)})")
         return self.nodes[label]
 
+    def _after(self, k: dict, q: str) -> Model:
+        """The weights after `after:` updates, for a weight or bias entry."""
+        return self.models[k["after"]] if q in ("weight", "bias") else self.models[0]
+
     def value(self, e: Entry) -> float | int:
         k, q = e.keys, e.quantity
         if q == "grid_count":
@@ -260,36 +265,17 @@ class Calculator:
             if l != wanted:
                 raise KeyError(f"node: {k['node']} is not an {'input' if q == 'x' else 'output'} node")
             return float((self.data.inputs if q == "x" else self.data.targets)[row, j])
-        if q == "cost":
-            return float(s.cost.observations[row])
-        if q in ("cost_sum", "cost_mean"):
-            return s.cost.sum if q == "cost_sum" else s.cost.mean
         if q in ("weight", "gradient_weight", "weight_one_row"):
             (l, i), (l2, j) = self._node(k["from"]), self._node(k["to"])
             if l2 != l + 1:
                 raise KeyError(f"no weight from {k['from']} to {k['to']}")
-            if q == "weight":
-                return float(self.models[k["after"]].weights[l][i, j])
-            if q == "gradient_weight":
-                return float(s.backward.weight_gradients[l][i, j])
-            a_from = s.forward.layer_inputs(l)[row, i]
-            return float(s.model.weights[l][i, j] - s.model.learning_rate * s.backward.bpes[l][row, j] * a_from)
+            return right_value(s, q, l2, i, j, row, self._after(k, q))
+        if q in ("cost", "cost_sum", "cost_mean"):
+            return right_value(s, q, 0, -1, 0, row, self.models[0])
         l, j = self._node(k["node"])
         if l == 0:
             raise KeyError(f"node: {k['node']} is an input node; it has no {q.replace('_', ' ')}")
-        if q == "bias":
-            return float(self.models[k["after"]].biases[l - 1][j])
-        if q == "gradient_bias":
-            return float(s.backward.bias_gradients[l - 1][j])
-        if q == "bias_one_row":
-            return float(s.model.biases[l - 1][j] - s.model.learning_rate * s.backward.bpes[l - 1][row, j])
-        table = {
-            "input_sum": s.forward.input_sums,
-            "activation": s.forward.activations,
-            "error": s.backward.errors,
-            "bpe": s.backward.bpes,
-        }[q]
-        return float(table[l - 1][row, j])
+        return right_value(s, q, l, -1, j, row, self._after(k, q))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..activations import ACTIVATIONS
 from ..files.load import InputError
 from ..labels import node_labels, weight_label
-from ..network import Model
+from ..network import Model, Step
 
 HEADER = ("quantity", "node", "row", "answer")
 QUANTITIES = (
@@ -110,6 +110,37 @@ class Worksheet:
 
 
 # Which cells a model has ---------------------------------------------------------------------
+
+
+def right_value(s: Step | None, q: str, l: int, i: int, j: int, row: int, after: Model) -> float:
+    """The value of quantity `q` of node j of layer l (weights from node i of layer l - 1), row
+    `row` (from 0), from the step `s`: Steps 3-5, the one-row step w - α BPE a, and the weights
+    and biases of the model `after` (no step needed for those)."""
+    if q == "weight":
+        return float(after.weights[l - 1][i, j])
+    if q == "bias":
+        return float(after.biases[l - 1][j])
+    assert s is not None
+    if q == "cost":
+        return float(s.cost.observations[row])
+    if q in ("cost_sum", "cost_mean"):
+        return s.cost.sum if q == "cost_sum" else s.cost.mean
+    if q == "gradient_weight":
+        return float(s.backward.weight_gradients[l - 1][i, j])
+    if q == "gradient_bias":
+        return float(s.backward.bias_gradients[l - 1][j])
+    m, bpe = s.model, s.backward.bpes[l - 1][row, j] if q.endswith("_one_row") else 0.0
+    if q == "weight_one_row":
+        return float(m.weights[l - 1][i, j] - m.learning_rate * bpe * s.forward.layer_inputs(l - 1)[row, i])
+    if q == "bias_one_row":
+        return float(m.biases[l - 1][j] - m.learning_rate * bpe)
+    table = {
+        "input_sum": s.forward.input_sums,
+        "activation": s.forward.activations,
+        "error": s.backward.errors,
+        "bpe": s.backward.bpes,
+    }[q]
+    return float(table[l - 1][row, j])
 
 
 def trainable(model: Model) -> bool:
