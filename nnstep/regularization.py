@@ -28,6 +28,24 @@ class Penalty:
     value: Callable[[np.ndarray], float]
     gradient: Callable[[np.ndarray], np.ndarray]
 
+    def sum_of(self, of: str = "w") -> str:
+        """The sum the penalty adds up, of the parameters `of`: Σ w² (L2), Σ |b| (L1)."""
+        return self.formula.partition(" ")[2].replace("w", of)
+
+    def penalty_text(self, rows: int | None = None, times: str = "·", of: str = "w") -> str:
+        """The penalty with λ over 2 (L2) and over `rows` for the mean (None: the sum):
+        λ/2 Σ w², λ/(2·10) Σ w², λ Σ |w|, λ/10 Σ |w|; `times` between 2 and the rows."""
+        factor = self.formula.partition(" ")[0]
+        if rows is not None:
+            factor = f"λ/(2{times}{rows})" if factor == "λ/2" else f"λ/{rows}"
+        return f"{factor} {self.sum_of(of)}"
+
+    def gradient_text(self, of: str = "w", strength: str = "λ", times: str = "") -> str:
+        """The penalty's gradient for the parameter `of` with the factor `strength` in front and
+        `times` after it: λ w, (λ/10) sign(b), λ × sign(w_before)."""
+        slope = self.gradient_formula.partition(" ")[2].replace("w", of)
+        return f"{strength} {times}{slope}"
+
 
 PENALTIES: dict[str, Penalty] = {
     p.name: p

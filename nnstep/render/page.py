@@ -17,12 +17,12 @@ from html import escape
 from ..dataset import Dataset
 from ..labels import fmt, node_labels
 from ..network import Model, Step, Sums
-from ..regularization import PENALTIES, regularized
+from ..regularization import regularized
 from ..worked.formula import Op
 from ..worked.sheets import Sheet, Work, gradient, worked
 from . import diagram as dg
 from .export import html_blocks
-from .tables import precision_for
+from .tables import penalty_gradient, precision_for
 
 SNAPSHOTS = (1, 10, 100, 1000, 8000)  # the lecture's "After N epochs" slides
 TITLE = "nnstep: the network, step by step"
@@ -102,7 +102,7 @@ def gradient_sheet(model: Model, data: Dataset, s: Step, p) -> Sheet:
     how = "averaged" if mean else "summed"
     rule = "dCost/dw_from->to = Σ_i BPE_to,i × a_from,i;  dCost/db = Σ_i BPE_node,i"
     if reg:
-        rule += f";  + {PENALTIES[model.regularization].gradient_formula}" + (f" / {n}" if mean else "")
+        rule += f";  + {penalty_gradient(model, n)}"
     return Sheet(f"Step 5: Gradients, {how} over all {n} rows", (rule,), tuple(items))
 
 

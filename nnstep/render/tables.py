@@ -17,6 +17,7 @@ import numpy as np
 from ..dataset import Dataset
 from ..labels import Precision, fmt, fmt_significant, layer_label, node_labels, subscript, target_text
 from ..network import Backward, CostSummary, ForwardPass, Model
+from ..regularization import PENALTIES
 
 __all__ = ["Column", "Precision", "StyledLines", "TableData", "rich_table", "precision_for"]
 
@@ -203,19 +204,15 @@ def backprop_table(
 
 def penalty_formula(model: Model, rows: int) -> str:
     """The regularisation penalty as the cost J adds it: λ/2 Σ w², λ/(2n) Σ w² with the mean, ..."""
-    squares = "Σ w²" if model.regularization == "l2" else "Σ |w|"
-    if model.regularize_biases:
-        squares += " + Σ b²" if model.regularization == "l2" else " + Σ |b|"
-    mean = model.reduction == "mean"
-    if model.regularization == "l2":
-        return f"λ/(2·{rows}) {squares}" if mean else f"λ/2 {squares}"
-    return f"λ/{rows} {squares}" if mean else f"λ {squares}"
+    penalty = PENALTIES[model.regularization]
+    text = penalty.penalty_text(rows if model.reduction == "mean" else None)
+    return text + (f" + {penalty.sum_of('b')}" if model.regularize_biases else "")
 
 
 def penalty_gradient(model: Model, rows: int, of: str = "w") -> str:
     """The penalty's gradient: λ w (L2), λ sign(w) (L1), with λ/n in front for the mean."""
     strength = f"(λ/{rows})" if model.reduction == "mean" else "λ"
-    return f"{strength} {of}" if model.regularization == "l2" else f"{strength} sign({of})"
+    return PENALTIES[model.regularization].gradient_text(of, strength)
 
 
 def penalty_note(model: Model, cost: CostSummary, rows: int, p: Precision) -> str:

@@ -22,6 +22,7 @@ from ..costs import COSTS
 from ..dataset import Dataset
 from ..labels import Precision, fewest_decimals, fmt, node_index, node_labels
 from ..network import Model
+from ..regularization import PENALTIES
 from ..worked.sheets import Work
 from .marking import agrees
 from .worksheet import Answer, Cell, Worksheet, cells, right_value, trainable, weight_label
@@ -573,7 +574,7 @@ def explain(net: Net, c: Cell, diagnosis: str, variant: str, a: Answer, expected
             return f"you used another node's weights; error_{node} goes back through the weights from {node}"
         return f"you paired the BPEs with the wrong weights: each BPE goes with the weight from {node} to its node"
     if variant == "penalty":
-        kind = "λ w" if m.regularization == "l2" else "λ sign(w)"
+        kind = PENALTIES[m.regularization].gradient_formula
         return (
             f"the penalty's {kind} term is missing: with {m.regularization.upper()} the gradient is Σ BPE × a + {kind}"
         )

@@ -22,6 +22,7 @@ from ..files.load import data_yaml
 from ..files.save import model_yaml
 from ..labels import Precision, fmt
 from ..network import Model
+from ..regularization import PENALTIES
 from ..render import exercise as printable
 from ..render.export import markdown
 from ..render.tables import TableData, bias_table, weights_table
@@ -97,7 +98,7 @@ def conventions(model: Model, rows: int) -> list[str]:
         lines.append("The biases stay as they are (frozen).")
     if model.regularization != "none":
         which = "weight and bias" if model.regularize_biases else "weight (not the biases)"
-        slope = "λ × w" if model.regularization == "l2" else "λ × sign(w)"
+        slope = PENALTIES[model.regularization].gradient_text(times="× ")
         lines.append(
             f"Regularisation {model.regularization.upper()}, λ = {model.lambda_:g}: the gradient of each {which} "
             f"gains {slope}{f' / {rows}' if mean else ''}; J = Σ + the penalty."

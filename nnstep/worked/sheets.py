@@ -18,6 +18,7 @@ from ..activations import ACTIVATIONS
 from ..costs import COSTS
 from ..dataset import Dataset
 from ..labels import Precision, fmt, fmt_short, fmt_significant, node_labels, target_text
+from ..regularization import PENALTIES
 from .formula import (
     Abs,
     Call,
@@ -340,9 +341,7 @@ class _Builder:
             ),
         )
         which = "weights and biases" if m.regularize_biases else "weights only, not the biases"
-        formula = "λ/2 Σ w²" if l2 else "λ Σ |w|"
-        if m.reduction == "mean":
-            formula = f"λ/(2 × {n}) Σ w²" if l2 else f"λ/{n} Σ |w|"
+        formula = PENALTIES[m.regularization].penalty_text(n if m.reduction == "mean" else None, " × ")
         note = f"{m.regularization.upper()}, λ = {m.lambda_:g}: penalty = {formula} ({which})"
         return Sheet(f"Step 4: Cost with the penalty, all {n} rows", (note,), items)
 
@@ -664,7 +663,7 @@ class _Builder:
             rule += f";  α / {n}: the mean over the {n} rows"
         sheets = [Sheet(f"Step 6: Update, the one-row step of row {self.row}", (rule,), tuple(one_row))]
         if penalty:
-            slope = "λ × w_before" if m.regularization == "l2" else "λ × sign(w_before)"
+            slope = PENALTIES[m.regularization].gradient_text("w_before", times="× ")
             sheets_after = [
                 Sheet(
                     f"Step 6: Update, the penalty's step ({m.regularization.upper()}, λ = {m.lambda_:g})",
