@@ -16,26 +16,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from nnstep.teach.check import DIAGNOSES
+
 WORKSHEETS = Path(__file__).resolve().parent.parent / "fixtures" / "worksheets"
 LECTURE = WORKSHEETS / "lecture"
 BAD = WORKSHEETS / "bad"
 EXPECTED = yaml.safe_load((LECTURE / "expected.yaml").read_text(encoding="utf-8"))["sheets"]
 BAD_EXPECTED = yaml.safe_load((BAD / "expected.yaml").read_text(encoding="utf-8"))
 VERDICTS = {"correct", "follows", "wrong"}
-DIAGNOSES = {
-    "sign",
-    "factor_2",
-    "missing_derivative",
-    "derivative_argument",
-    "updated_weights_too_early",
-    "mean_vs_sum",
-    "missing_bias",
-    "missing_learning_rate",
-    "wrong_direction",
-    "wrong_row",
-    "swapped_weights",
-    "arithmetic",
-}
 WITH_MISTAKE = [name for name, e in EXPECTED.items() if e["wrong"]]
 ALL_CORRECT = [name for name, e in EXPECTED.items() if e["all_correct"]]
 

@@ -12,7 +12,6 @@ from ..labels import fmt, subscript, target_text
 from .export import ANSWER_BOX, tex_text
 from .tables import Column, TableData
 
-BOX = ANSWER_BOX  # a cell to fill in; printed as an empty framed box
 BOX_EM = 5.2  # the width of a box column, in em (a box of 4.2em and the column padding)
 PAGE_EM = 74.0  # A4 landscape with 1.5 cm margins is about 76em of 10pt text
 ROWS_PER_PART = 14  # rows of boxes that fit on a page with their title
@@ -35,7 +34,7 @@ PREAMBLE = [
 def _width(t: TableData, k: int) -> float:
     """A column's width in em: a box column BOX_EM, else about 0.55em a character and padding."""
     texts = [t.columns[k].header] + [r[k] for r in t.rows if k < len(r)]
-    if any(x == BOX for x in texts):
+    if any(x == ANSWER_BOX for x in texts):
         return BOX_EM
     return 0.55 * max(len(x) for x in texts) + 1.0
 
@@ -67,7 +66,7 @@ def split(t: TableData, page: float = PAGE_EM) -> list[TableData]:
 
 
 def _cell(text: str) -> str:
-    if text == BOX:
+    if text == ANSWER_BOX:
         return r"\answerbox"
     return f"${text}$" if _NUMBER.match(text) else tex_text(text)
 
@@ -106,7 +105,7 @@ def _row_parts(t: TableData, most: int = ROWS_PER_PART) -> list[TableData]:
 
 def latex(title: str, paragraphs: Sequence[str], tables: Sequence[TableData]) -> str:
     """A complete document (it compiles with pdflatex to A4 landscape pages): the title, the
-        paragraphs, then every table, each cell holding BOX printed as an empty box to write in (a table
+        paragraphs, then every table, each cell holding ANSWER_BOX printed as an empty box to write in (a table
     too wide or too long for a page in parts)."""
     lines = [f"% {title}: written by nnstep", *PREAMBLE, r"\begin{document}", ""]
     lines += [rf"{{\Large\bfseries {tex_text(title)}}}\par\medskip", ""]

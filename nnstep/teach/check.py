@@ -844,12 +844,6 @@ def gradient_work(net: Net, c: Cell, v: Lookup, p: Precision) -> Work:
     )
 
 
-def check_sheets(model: Model, data: Dataset, sheets: list[Worksheet]) -> list[SheetCheck]:
-    """Mark several sheets of the same model and data (the right values are computed once)."""
-    net = Net(model, data)
-    return [check_sheet(net, s) for s in sheets]
-
-
 def diagnose_printed(net: Net, c: Cell, printed: float, decimals: int) -> str | None:
     """The known mistake a printed number (a golden file's erratum) is, at its printed precision
     (reproduced exactly, no slack); None when none is."""

@@ -24,7 +24,7 @@ from ..labels import Precision, fmt
 from ..network import Model
 from ..regularization import PENALTIES
 from ..render import exercise as printable
-from ..render.export import markdown
+from ..render.export import ANSWER_BOX, markdown
 from ..render.tables import TableData, bias_table, weights_table
 from ..render.worksheet import layout
 from ..worked.sheets import Sheet, worked
@@ -190,7 +190,7 @@ def handout(variant: Variant, seed: int, label: str, decimals: int | None, comma
         *facts,
         "Then type your answers into worksheet.csv and run: nnstep check worksheet.csv",
     ]
-    box_tables = layout(model, data, chosen, lambda c: printable.BOX)
+    box_tables = layout(model, data, chosen, lambda c: ANSWER_BOX)
     by_fields = {(c.quantity, c.node, c.row): a for c, a in answers.items()}  # layout reads cells by their fields
     key_tables = layout(model, data, chosen, lambda c: by_fields.get(c, ""))
     key_intro = [
