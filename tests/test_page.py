@@ -133,3 +133,18 @@ def test_the_gradient_formulas_give_their_numbers_with_a_penalty(conventions):
     assert "λ" in weight.formula_text()
     # the slides' w_H1->ON = -0.6: the penalty's term shows it
     assert "-0.6" in weight.substituted_text()
+
+
+def test_a_gradients_sum_of_rounded_terms_is_marked_approximate_where_it_must_be():
+    """H1 -> ON over the lecture's 10 rows: the terms as shown add to -0.206, the sum is -0.207."""
+    import nnstep
+    from nnstep import network
+    from nnstep.render import page as pg
+    from nnstep.render.tables import precision_for
+
+    net = nnstep.lecture()
+    s = network.step(net.model, net.data.inputs, net.data.targets)
+    sheet = pg.gradient_sheet(net.model, net.data, s, precision_for(None))
+    (w,) = [w for w in sheet.items if w.cell == "H1->ON"]
+    text = " ".join(w.text_lines(width=100))
+    assert "+ 0.039 * 0.44 ≈ -0.207  (exact: -0.20723)" in text

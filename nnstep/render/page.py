@@ -19,7 +19,7 @@ from ..labels import fmt, node_labels
 from ..network import Model, Step, Sums
 from ..regularization import regularized
 from ..worked.formula import Op
-from ..worked.sheets import Sheet, Work, gradient, worked
+from ..worked.sheets import Sheet, Work, gradient, true_as_shown, worked
 from . import diagram as dg
 from .export import html_blocks
 from .tables import penalty_gradient, precision_for
@@ -79,6 +79,7 @@ def gradient_sheet(model: Model, data: Dataset, s: Step, p) -> Sheet:
                         value,
                         fmt(value, p.bpe),
                         terms=Op("+", tuple(g.nums)) if n > 3 else None,
+                        terms_total=float((bpes[:, j] * feed[:, i]).sum()) if n > 3 else None,
                         terms_total_text=fmt(float((bpes[:, j] * feed[:, i]).sum()), p.bpe) if n > 3 else None,
                     )
                 )
@@ -96,6 +97,7 @@ def gradient_sheet(model: Model, data: Dataset, s: Step, p) -> Sheet:
                         value,
                         fmt(value, p.bpe),
                         terms=Op("+", tuple(g.nums)) if n > 3 else None,
+                        terms_total=float(bpes[:, j].sum()) if n > 3 else None,
                         terms_total_text=fmt(float(bpes[:, j].sum()), p.bpe) if n > 3 else None,
                     )
                 )
@@ -103,7 +105,8 @@ def gradient_sheet(model: Model, data: Dataset, s: Step, p) -> Sheet:
     rule = "dCost/dw_from->to = Σ_i BPE_to,i × a_from,i;  dCost/db = Σ_i BPE_node,i"
     if reg:
         rule += f";  + {penalty_gradient(model, n)}"
-    return Sheet(f"Step 5: Gradients, {how} over all {n} rows", (rule,), tuple(items))
+    shown = tuple(true_as_shown(w) for w in items)  # a sum of rounded terms is marked ≈ where it must be
+    return Sheet(f"Step 5: Gradients, {how} over all {n} rows", (rule,), shown)
 
 
 def steps(

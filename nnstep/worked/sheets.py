@@ -814,7 +814,7 @@ def worked(step: str, model, data: Dataset, row: int, p: Precision, round_to: in
     rounding), and each result whose unrounded value prints differently carries that value too.
     """
     exact = [
-        replace(s, items=tuple(_true_as_shown(w) for w in s.items))
+        replace(s, items=tuple(true_as_shown(w) for w in s.items))
         for s in STEPS[step](_Builder(exact_values(model, data.inputs, data.targets), p, row))
     ]
     if round_to is None:
@@ -844,7 +844,7 @@ def worked_values(step: str, values: Values, row: int, p: Precision) -> list[She
     return STEPS[step](_Builder(values, p, row))
 
 
-def _true_as_shown(w: Work) -> Work:
+def true_as_shown(w: Work) -> Work:
     """A line whose rounded numbers do not give its result at its digits keeps the slides' numbers
     and is marked approximate (≈), the exact value beside it; so is a sum of rounded terms."""
     main, terms = replace(w, terms=None), replace(w, steps=(), substituted=Num(w.result_text))
