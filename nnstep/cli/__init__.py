@@ -58,8 +58,24 @@ class _LazyGroup(OneLineErrors):
             self.listing = False
 
 
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version: the version written once, in nnstep/__init__.py (no package metadata to look up)."""
+    if value and not ctx.resilient_parsing:
+        from .. import __version__
+
+        click.echo(f"nnstep, version {__version__}")
+        ctx.exit()
+
+
 @click.group(cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="nnstep")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 @click.option("--model", "model_path", type=click.Path(path_type=Path, dir_okay=False), help="Model file (YAML).")
 @click.option("--data", "data_path", type=click.Path(path_type=Path, dir_okay=False), help="Data file (YAML or CSV).")
 @click.option("--precision", type=click.IntRange(0, 15), default=None, help="Decimals for every number.")
