@@ -149,3 +149,18 @@ def _register() -> None:
 
 
 _register()
+
+
+HELP_TEXT = Path(__file__).with_name("help.txt")  # `nnstep --help` as click writes it at 80 columns
+
+
+def rendered_help() -> str:
+    """The top-level help as click prints it in a terminal of 80 columns or more (the text that
+    nnstep/__main__.py prints for `nnstep --help` without importing click). After changing the
+    commands or their summaries: python -c "import nnstep.cli as c; c.write_help_text()"."""
+    with click.Context(main, info_name="nnstep", terminal_width=78, help_option_names=["-h", "--help"]) as ctx:
+        return main.get_help(ctx) + "\n"
+
+
+def write_help_text() -> None:
+    HELP_TEXT.write_text(rendered_help(), encoding="utf-8")
