@@ -8,6 +8,7 @@ or prints; every function returns plain records that the tables and the JSON out
 from __future__ import annotations
 
 import math
+import os
 from array import array
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
@@ -241,10 +242,17 @@ def step(model: Model, inputs: np.ndarray, targets: np.ndarray, state: Optimizer
     return Step(model, fp, c, bw, updated)
 
 
-def working_memory(model: Model, rows: int) -> int:
+def working_memory(model: Model, rows: int, per_row: bool = True) -> int:
     """Bytes that Steps 3-6 over `rows` rows hold at once: about eight arrays of rows x nodes
-    (input sums, activations, errors, BPEs and their temporaries), 8 bytes a number."""
-    return 8 * 8 * rows * sum(model.layers)
+    (input sums, activations, errors, BPEs and their temporaries), 8 bytes a number. Training on
+    the fast path without records per row (per_row=False) holds the data (and a transposed copy)
+    and one block of rows per core instead."""
+    from .fastpath import BLOCK_ROWS, fast_path_applies
+
+    if per_row or not fast_path_applies(model):
+        return 8 * 8 * rows * sum(model.layers)
+    data = 3 * 8 * rows * (model.layers[0] + model.layers[-1])
+    return data + 8 * 8 * BLOCK_ROWS * sum(model.layers) * (os.cpu_count() or 1)
 
 
 _FIELD_NAMES = {"observations": "costs", "sum": "costs", "mean": "costs", "objective": "costs", "bpes": "BPEs"}

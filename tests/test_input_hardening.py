@@ -442,3 +442,32 @@ def test_ctrl_c_before_any_epoch_is_one_line(cli, monkeypatch):
 
     monkeypatch.setattr(network, "train", interrupted)
     one_line_error(cli("train", "--epochs", "3"), "Interrupted (Ctrl-C) before the first epoch", code=130)
+
+
+def test_training_that_shows_only_sums_is_estimated_by_its_blocks(cli, monkeypatch, tmp_path):
+    """30,000 rows through [2, 64, 64, 1]: records of every row would take 64 * 30,000 * 131 bytes
+    (about 0.25 GB); training on the fast path for a table of sums holds the data and one block of
+    1,024 rows per core (a few MB). With 100 MB free the first is refused, the second runs."""
+    import numpy as np
+
+    from nnstep.cli import common
+    from nnstep.files.save import model_yaml
+    from nnstep.network import Model
+
+    rng = np.random.default_rng(0)
+    layers = (2, 64, 64, 1)
+    model = Model(
+        layers,
+        tuple(rng.uniform(-0.5, 0.5, (a, b)) for a, b in zip(layers, layers[1:])),
+        tuple(np.zeros(b) for b in layers[1:]),
+        ("sigmoid",) * 3,
+        0.5,
+    )
+    (tmp_path / "m.yaml").write_text(model_yaml(model, targets=["Y"]))
+    rows = np.column_stack([rng.normal(size=(30_000, 2)), rng.integers(0, 2, 30_000)])
+    np.savetxt(tmp_path / "d.csv", rows, delimiter=",", header="X1,X2,Y", comments="", fmt="%.4f")
+    monkeypatch.setattr(common, "_available_memory", lambda: 100_000_000)
+    args = ("--model", tmp_path / "m.yaml", "--data", tmp_path / "d.csv")
+    assert "Σ = " in cli.ok("train", "--epochs", "1", *args)
+    one_line_error(cli("train", "--epochs", "1", "--format", "json", *args), "30,000 rows", "GB of memory")
+    one_line_error(cli("forward", *args), "30,000 rows", "GB of memory")

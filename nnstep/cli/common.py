@@ -166,11 +166,24 @@ def _available_memory() -> int | None:
         return None
 
 
+def keeps_every_row(fmt: str, rows: int, chosen_rows) -> bool:
+    """Whether a command's output needs the records of every row: JSON, a table of at most
+    TABLE_ROWS rows, or rows chosen with --rows (above that, tables show only the sums)."""
+    from ..render.views import TABLE_ROWS
+
+    return fmt == "json" or rows <= TABLE_ROWS or chosen_rows is not None
+
+
 def _check_memory(model, data, data_path) -> None:
-    """Refuse up front what would run out of memory halfway, with the estimate."""
+    """Refuse up front what would run out of memory halfway, with the estimate (training that
+    shows only sums holds one block of rows at a time on the fast path)."""
     from ..network import working_memory
 
-    need, free = working_memory(model, len(data)), _available_memory()
+    ctx = click.get_current_context()
+    per_row = ctx.info_name != "train" or keeps_every_row(
+        ctx.meta.get("nnstep.format", "table"), len(data), ctx.params.get("rows")
+    )
+    need, free = working_memory(model, len(data), per_row), _available_memory()
     if free is not None and need > free:
         raise InputProblem(
             f"{data_path}: {len(data):,} rows through layers {list(model.layers)} need about "

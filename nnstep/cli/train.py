@@ -16,6 +16,7 @@ from .common import (
     _print_json,
     _writable_file,
     common_options,
+    keeps_every_row,
     rows_option,
     whole_number,
     write_failure,
@@ -140,10 +141,8 @@ def train(model, data, precision, fmt, epochs, goal, snapshots, plot_to, log_sca
         raise click.BadParameter(
             f"epoch {snapshots[-1]:,} is after the last epoch, {epochs:,} (--epochs)", param_hint="'--snapshots'"
         )
-    from ..render.views import TABLE_ROWS
-
     # records per row only where they are shown: JSON, tables of at most TABLE_ROWS rows, --rows
-    per_row = fmt == "json" or len(data) <= TABLE_ROWS or rows is not None
+    per_row = keeps_every_row(fmt, len(data), rows)
     result = _run_training(model, data, epochs, goal, show_progress=fmt != "json", snapshots=snapshots, per_row=per_row)
     notes = []
     missed = [n for n in snapshots if n > result.epochs]
