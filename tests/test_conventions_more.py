@@ -23,6 +23,7 @@ from nnstep.network import Model
 from nnstep.optimizers import Optimizer
 from nnstep.worked.sheets import worked
 from tests.test_conventions import problems
+from tests.test_work import random_network
 
 TWO_MODEL = str(example_file("two_neuron", "model.yaml"))
 TWO_DATA = str(example_file("two_neuron", "data.yaml"))
@@ -134,22 +135,9 @@ def test_the_worked_formulas_show_the_penalty(cli):
     biases=st.booleans(),
 )
 def test_the_worked_update_with_a_penalty_is_the_cores(layers, rows, seed, kind, reduction, biases):
-    rng = np.random.default_rng(seed)
-    model = Model(
-        layers=tuple(layers),
-        weights=tuple(rng.uniform(-1, 1, (a, b)) for a, b in zip(layers, layers[1:])),
-        biases=tuple(rng.uniform(-1, 1, b) for b in layers[1:]),
-        activations=("sigmoid",) * (len(layers) - 1),
-        learning_rate=0.5,
-        reduction=reduction,
-        regularization=kind,
-        lambda_=0.3,
-        regularize_biases=biases,
-    )
-    x, y = rng.uniform(-2, 2, (rows, layers[0])), rng.integers(0, 2, (rows, layers[-1])).astype(float)
-    data = Dataset(
-        x, y, tuple(f"X{i}" for i in range(layers[0])), tuple(f"Y{i}" for i in range(layers[-1])), frozenset()
-    )
+    model, data = random_network(layers, rows, seed)
+    model = replace(model, reduction=reduction, regularization=kind, lambda_=0.3, regularize_biases=biases)
+    x, y = data.inputs, data.targets
     s = network.step(model, x, y)
     final = {}
     for sheet in worked("update", model, data, 1, Precision.slides()):
